@@ -1,0 +1,36 @@
+"""Build tooling for the pytoy static site (run it through ``python build.py``).
+
+Kept out of the ``pytoy`` package on purpose: nothing here runs in the browser, and the
+package that ships to Pyodide should not grow build-only code.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class BuildError(Exception):
+    """A failure the user can act on: ``build.py`` prints it as one ``error:`` line."""
+
+
+def default_cache() -> Path:
+    """Where downloads live: outside git so a clone stays small, shared by every checkout."""
+    env = os.environ.get("PYTOY_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "pytoy-build"
+
+
+def human_size(n: int) -> str:
+    """Byte count as a short human string for progress lines."""
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KiB"
+    return f"{n / (1024 * 1024):.1f} MiB"
+
+
+def progress(msg: str) -> None:
+    """Progress line, flushed so it shows up promptly when stdout is a pipe or a file."""
+    print(msg, flush=True)

@@ -1,0 +1,97 @@
+"""Assemble ``dist/site/``: the static page, Pyodide, vendored JS, the pytoy wheel and data.
+
+The page finds every heavy file through one map, ``assets.json``, with URLs relative to
+the map itself. That keeps the site working from any sub-path (``/demos/pytoy/``) and lets
+a later single-file bundle swap the URLs for embedded ones without touching the loader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
+
+from buildtools import REPO, BuildError, human_size, progress
+from buildtools.assets import PYODIDE_VERSION, fetch, missing_files, shipped_files
+from buildtools.wheel import build_wheel
+
+Log = Callable[[str], None]
+
+# Top-level names the build writes; site/ must not use them.
+GENERATED = ("assets.json", "pyodide", "vendor", "py", "data")
+_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
+
+
+def _entry(root: Path, rel: str) -> dict[str, object]:
+    """Asset-map entry for the file at ``root/rel``, hashed as written."""
+    path = root / rel
+    with path.open("rb") as f:
+        digest = hashlib.file_digest(f, "sha256").hexdigest()
+    return {"url": quote(rel, safe="/@"), "size": path.stat().st_size, "sha256": digest}
+
+
+def _copy(src: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dest)
+
+
+def _check_site(site_dir: Path) -> None:
+    if not (site_dir / "index.html").is_file():
+        raise BuildError("site/index.html: not found (the page the build copies)")
+    for name in GENERATED:
+        if (site_dir / name).exists():
+            raise BuildError(f"site/{name}: clashes with a path the build generates")
+
+
+def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress) -> dict[str, object]:
+    """Build the site into ``out`` and return the asset map written to ``out/assets.json``.
+
+    Writes into a sibling staging directory and swaps it in at the end, so a failed build
+    never leaves a half-built site (or a server pointed at it) behind.
+    """
+    t0 = time.monotonic()
+    if missing_files(cache):
+        log("build: the asset cache is incomplete; fetching first")
+    fetch(cache, log=log)  # verifies the cache every time; no network when it is complete
+
+    site_dir = repo / "site"
+    _check_site(site_dir)
+    if out.exists() and any(out.iterdir()) and not (out / "assets.json").is_file():
+        raise BuildError(f"{out}: exists and is not a previous build; refusing to replace it")
+    staging = out.with_name(out.name + ".building")
+    if staging.exists():
+        shutil.rmtree(staging)
+    shutil.copytree(site_dir, staging, ignore=_IGNORE)
+
+    assets: dict[str, dict[str, object]] = {}
+    for logical, cache_rel, site_rel in shipped_files():
+        _copy(cache / cache_rel, staging / site_rel)
+        assets[logical] = _entry(staging, site_rel)
+
+    wheel = build_wheel(repo, staging / "py")
+    assets["pytoy_wheel"] = _entry(staging, wheel.relative_to(staging).as_posix())
+    log(f"build: {wheel.name} ({human_size(wheel.stat().st_size)})")
+
+    data_dir = repo / "data"
+    if data_dir.is_dir():
+        shutil.copytree(data_dir, staging / "data", ignore=_IGNORE)
+        for path in sorted(p for p in (staging / "data").rglob("*") if p.is_file()):
+            rel = path.relative_to(staging).as_posix()
+            assets[rel] = _entry(staging, rel)
+
+    asset_map: dict[str, object] = {"pyodide_version": PYODIDE_VERSION, "assets": assets}
+    (staging / "assets.json").write_text(json.dumps(asset_map, indent=2) + "\n", encoding="utf-8")
+
+    if out.exists():
+        shutil.rmtree(out)
+    staging.rename(out)
+    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    log(
+        f"build: wrote {out} ({len(assets)} assets, {human_size(total)} in all, "
+        f"{time.monotonic() - t0:.1f}s)"
+    )
+    return asset_map
