@@ -1,0 +1,181 @@
+"""The thin facade that the browser worker and the CLI call: plain data in, plain data out.
+
+Models live in named sessions (e.g. "names", "translate", "names-ar") so the page can keep
+a diffusion model and its autoregressive baseline side by side. Training advances in
+chunks (`train_chunk`), so the worker can report progress and answer other requests
+between chunks. Nothing here computes model math itself; it routes to the modules.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import checkpoint, data, evaluate, floor, generate
+from .bundle import Bundle, item_text, new
+from .defaults import DEFAULTS
+from .diffusion import corrupt
+from .model import n_params
+from .sampling import DecodeSettings
+from .train import Trainer, TrainSettings
+
+
+@dataclass
+class Session:
+    bundle: Bundle
+    dataset: data.Dataset  # the training items, encoded
+    trainer: Trainer
+
+
+_sessions: dict[str, Session] = {}
+
+
+def defaults() -> dict:
+    return json.loads(json.dumps(DEFAULTS))
+
+
+def _settings(overrides: dict | None, table: str) -> dict:
+    merged = {**DEFAULTS[table], **(overrides or {})}
+    unknown = sorted(set(merged) - set(DEFAULTS[table]))
+    if unknown:
+        raise ValueError(f"unknown {table} setting {unknown[0]!r}")
+    return merged
+
+
+def decode_settings(overrides: dict | None = None) -> DecodeSettings:
+    return DecodeSettings(**_settings(overrides, "decode"))
+
+
+def _session(name: str) -> Session:
+    try:
+        return _sessions[name]
+    except KeyError:
+        raise KeyError(f"no model named {name!r}; create or load one first") from None
+
+
+def _attach(name: str, b: Bundle, ds: data.Dataset, settings: TrainSettings) -> dict:
+    trainer = Trainer(b.params, b.cfg, ds.tokens, b.layout.maskable(), settings,
+                      step=b.steps)
+    trainer.history = b.history  # one list: the bundle's history grows as it trains
+    _sessions[name] = Session(b, ds, trainer)
+    return info(name)
+
+
+def create(name: str, task: str = "names", arch: str = "diffusion", text: str | None = None,
+           model: dict | None = None, train: dict | None = None, val_frac: float | None = None,
+           split_seed: int = 0) -> dict:
+    """A fresh model for a dataset (the shipped one, or `text` in the same format)."""
+    items = data.parse_lines(text if text is not None else data.default_path(task).read_text(),
+                             task)
+    full = data.build(items, task)
+    tr_idx, val_idx = data.split(len(items), DEFAULTS["val_frac"] if val_frac is None
+                                 else val_frac, split_seed)
+    ds = full.subset(tr_idx)
+    b = new(full, arch, **_settings(model, "model"))
+    b.train_items = [item_text(q, a) for q, a in ds.items]
+    b.val_items = [item_text(*items[i]) for i in val_idx]
+    settings = TrainSettings(**_settings(train, "train"))
+    b.train = settings.to_json()
+    return _attach(name, b, ds, settings)
+
+
+def load(name: str, ckpt: dict | str) -> dict:
+    """Load a checkpoint (a dict or JSON text); on any error the current model is kept."""
+    d = json.loads(ckpt) if isinstance(ckpt, str) else ckpt
+    b = checkpoint.from_dict(d)
+    items = data.parse_lines("\n".join(b.train_items), b.task) if b.train_items else []
+    if not items:
+        raise checkpoint.CheckpointError("checkpoint lists no training items")
+    ds = data.build(items, b.task, b.vocab, b.layout)
+    settings = TrainSettings(**_settings(b.train, "train"))
+    return _attach(name, b, ds, settings)
+
+
+def export(name: str) -> dict:
+    return checkpoint.to_dict(_session(name).bundle)
+
+
+def info(name: str) -> dict:
+    s = _session(name)
+    b = s.bundle
+    return {"name": name, "task": b.task, "arch": b.cfg.arch, "config": b.cfg.to_json(),
+            "params": n_params(b.cfg), "vocab": b.vocab.to_json(), "layout": b.layout.to_json(),
+            "step": s.trainer.step, "train": s.trainer.settings.to_json(),
+            "train_items": b.train_items, "val_items": b.val_items,
+            "last_loss": b.history[-1] if b.history else None}
+
+
+def train_chunk(name: str, steps: int) -> dict:
+    """Run up to `steps` training steps now and report them (one progress event)."""
+    s = _session(name)
+    progress = next(s.trainer.run(steps, chunk=max(steps, 1)), None)
+    if progress is None:
+        return {"step": s.trainer.step, "losses": [], "elapsed": 0.0, "examples_per_s": 0.0}
+    return {"step": progress.step, "losses": progress.losses, "elapsed": progress.elapsed,
+            "examples_per_s": progress.examples_per_s, "loss": progress.loss}
+
+
+def set_lr(name: str, lr: float) -> dict:
+    _session(name).trainer.set_lr(float(lr))
+    return info(name)
+
+
+def history(name: str) -> list[float]:
+    return list(_session(name).bundle.history)
+
+
+def sample(name: str, n: int = 1, decode: dict | None = None, template: str | None = None,
+           record: bool = True) -> list[dict]:
+    s = _session(name)
+    out = generate.sample(s.bundle, n, decode_settings(decode), template, record)
+    known = set(s.bundle.train_items)
+    for tl in out:
+        tl["in_training_set"] = tl["text"] in known
+    return out
+
+
+def translate(name: str, words: list[str], decode: dict | None = None) -> list[dict]:
+    return generate.translate(_session(name).bundle, words, decode_settings(decode))
+
+
+def corrupt_word(name: str, word: str, t: float, seed: int = 0) -> dict:
+    """One draw of the forward process on a word (section II's slider)."""
+    s = _session(name)
+    b = s.bundle
+    if not 0.0 <= t <= 1.0:
+        raise ValueError(f"t must be between 0 and 1, got {t}")
+    b.vocab.check_word(word)
+    x = b.vocab.encode(data.compose(b.layout, word))[None, :]
+    xt, masked = corrupt(x, np.array([t]), b.layout.maskable(), b.vocab.mask_id,
+                         np.random.default_rng(seed))
+    return {"clean": b.vocab.decode(x[0]), "noisy": b.vocab.decode(xt[0]),
+            "masked": np.flatnonzero(masked[0]).tolist(),
+            "expected_masked": t * int(b.layout.maskable().sum())}
+
+
+def loss_floor(name: str) -> dict:
+    s = _session(name)
+    return floor.loss_floor(s.dataset.tokens, s.bundle.layout.maskable()).to_json()
+
+
+def evaluate_model(name: str) -> dict:
+    b = _session(name).bundle
+    which = b.val_items or b.train_items
+    items = data.parse_lines("\n".join(which), b.task)
+    return evaluate.report(b, items, "held-out" if b.val_items else "training")
+
+
+def source(qualname: str) -> str:
+    """The source of a pytoy function, e.g. "diffusion.corrupt" — the code that runs."""
+    import importlib
+
+    module, _, attr = qualname.partition(".")
+    if not module.isidentifier():
+        raise ValueError(f"bad name {qualname!r}")
+    obj = importlib.import_module(f"pytoy.{module}")
+    for part in attr.split(".") if attr else []:
+        obj = getattr(obj, part)
+    return inspect.getsource(obj)

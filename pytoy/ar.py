@@ -1,0 +1,80 @@
+"""The autoregressive baseline: predict the next character from the ones to its left.
+
+The network is `model.forward` with arch="ar" (makemore's MLP: a window of left context,
+start-padded with `_`). This file holds what is particular to left-to-right models: which
+positions are scored (each answer character and one end symbol `_`), exact likelihood,
+and sampling one forward pass per character.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def score_mask(x: np.ndarray, maskable: np.ndarray, pad_id: int) -> np.ndarray:
+    """(B, L) bool: answer positions up to and including the first `_` (the end symbol).
+
+    After the end symbol the rest is padding by definition, so it is not scored.
+    """
+    is_pad = (x == pad_id) & maskable[None, :]
+    before_end = np.cumsum(is_pad, axis=1) - is_pad  # pads strictly before each position
+    return maskable[None, :] & (before_end == 0)
+
+
+def decode(predict, symbols: str, mask_id: int, pad_id: int, maskable: np.ndarray,
+           x: np.ndarray, temperature: float, rng: np.random.Generator,
+           banned: tuple[int, ...] = (), record: bool = True) -> dict:
+    """Left to right, one forward pass per generated character, until the end symbol `_`.
+
+    x (B, L) holds `?` where characters are to be generated; any other character in the
+    answer (an infilling template) is copied in when the cursor reaches it — the model
+    cannot see it coming, because it never looks right. Before the last fixed character the
+    end symbol is not allowed, so the word cannot end before its template does.
+    Returns the same structure as `sampling.Decoder.run`.
+    """
+    from .sampling import _round, propose  # local: sampling imports nothing from here
+
+    x = x.copy()
+    B, L = x.shape
+    M = int(maskable.sum())
+    editable = (x == mask_id) & maskable[None, :]
+    fixed_answer = maskable[None, :] & ~editable
+    last_fixed = np.where(fixed_answer.any(axis=1),
+                          L - 1 - np.argmax(fixed_answer[:, ::-1], axis=1), -1)  # (B,)
+    nfe = np.zeros(B, dtype=int)
+    ended = np.zeros(B, dtype=bool)
+    steps: list[list[dict]] = [[] for _ in range(B)]
+    for p in np.flatnonzero(maskable):
+        todo = editable[:, p] & ~ended
+        if not todo.any():
+            continue
+        hidden = (x == mask_id) & editable
+        logits = predict(x, hidden.sum(axis=1) / max(M, 1))[:, p, :].copy()  # (B, V)
+        logits[:, [mask_id, *banned]] = -np.inf
+        logits[p <= last_fixed, pad_id] = -np.inf
+        cand, conf, _ = propose(logits[:, None, :], temperature, rng)
+        cand, conf = cand[:, 0], conf[:, 0]
+        before = x.copy()
+        x[todo, p] = cand[todo]
+        stop = todo & (cand == pad_id)
+        tail = maskable[None, :] & (np.arange(L)[None, :] > p) & stop[:, None]
+        x[tail] = pad_id
+        ended |= stop
+        nfe += todo
+        if record:
+            for b in np.flatnonzero(todo):
+                c = np.full(L, np.nan)
+                c[p] = conf[b]
+                steps[b].append({
+                    "tokens": "".join(symbols[i] for i in x[b]),
+                    "committed": np.flatnonzero(x[b] != before[b]).tolist(),
+                    "remasked": [],
+                    "confidence": _round(c, ~np.isnan(c)),
+                    "candidates": "".join(symbols[i] for i in x[b]),
+                    "gate": round(float(conf[b]), 6),
+                    "mean": round(float(conf[b]), 6),
+                    "hidden_before": int(hidden[b].sum()),
+                    "nfe": int(nfe[b]),
+                })
+    return {"tokens": x, "nfe": nfe, "steps": steps, "early": np.zeros(B, dtype=bool),
+            "K": int(nfe.max()) if B else 0}

@@ -1,0 +1,224 @@
+"""`python -m pytoy`: train, sample, translate and evaluate from a terminal.
+
+Every command goes through `pytoy.api`, like the page does. Progress goes to stderr,
+results to stdout (text, or one JSON document with --json). Bad input ends with a one-line
+`error: …` and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from . import api, checkpoint, data, evaluate
+from .checkpoint import CheckpointError
+from .defaults import DEFAULTS
+from .train import DivergenceError
+from .vocab import VocabError
+
+D = DEFAULTS
+
+
+def _number(kind, lo: float, hi: float, name: str):
+    """An argparse type that accepts only finite numbers in [lo, hi]."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if (isinstance(value, float) and not math.isfinite(value)) or not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{name} must be between {lo:g} and {hi:g}, "
+                                             f"got {text}")
+        return value
+    return parse
+
+
+def _decode_flags(p: argparse.ArgumentParser) -> None:
+    dd = D["decode"]
+    p.add_argument("--steps", type=_number(int, 0, 1024, "--steps"), default=dd["steps"],
+                   help="denoising steps K (0 = one per hidden position)")
+    p.add_argument("--strategy", default=dd["strategy"],
+                   help="random | confidence | threshold | blocks | remask | ar")
+    p.add_argument("--temperature", type=_number(float, 0, 10, "--temperature"),
+                   default=dd["temperature"], help="0 = always the most likely character")
+    p.add_argument("--tau", type=_number(float, 0, 1, "--tau"), default=dd["tau"],
+                   help="confidence threshold for --strategy threshold")
+    p.add_argument("--block-size", type=_number(int, 1, 64, "--block-size"),
+                   default=dd["block_size"])
+    p.add_argument("--early-stop", type=_number(float, 0, 1, "--early-stop"), default=None,
+                   help="stop when every hidden position is at least this confident")
+    p.add_argument("--seed", type=_number(int, 0, 2**32 - 1, "--seed"), default=dd["seed"])
+    p.add_argument("--timeline", action="store_true", help="print every denoising step")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _decode(args) -> dict:
+    return {"strategy": args.strategy, "steps": args.steps, "temperature": args.temperature,
+            "tau": args.tau, "block_size": args.block_size, "early_stop": args.early_stop,
+            "seed": args.seed}
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pytoy", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("train", help="train a model and save it as a JSON checkpoint")
+    t.add_argument("task", choices=data.TASKS)
+    t.add_argument("--data", help="newline-separated file (default: the shipped dataset)")
+    t.add_argument("--arch", choices=("diffusion", "ar"), default="diffusion")
+    t.add_argument("--loss", choices=("all", "elbo"), default=D["train"]["loss"])
+    t.add_argument("--steps", type=_number(int, 0, 10_000_000, "--steps"))
+    t.add_argument("--batch", type=_number(int, 1, 4096, "--batch"), default=D["train"]["batch"])
+    t.add_argument("--lr", type=_number(float, 1e-6, 100, "--lr"), default=D["train"]["lr"])
+    t.add_argument("--momentum", type=_number(float, 0, 0.999, "--momentum"),
+                   default=D["train"]["momentum"])
+    t.add_argument("--emb", type=_number(int, 1, 512, "--emb"), default=D["model"]["emb"])
+    t.add_argument("--hidden", type=_number(int, 1, 4096, "--hidden"),
+                   default=D["model"]["hidden"])
+    t.add_argument("--no-time", action="store_true", help="do not give the model t")
+    t.add_argument("--seed", type=_number(int, 0, 2**32 - 1, "--seed"), default=0)
+    t.add_argument("--val-frac", type=_number(float, 0, 0.99, "--val-frac"),
+                   default=D["val_frac"], help="fraction held out for evaluation")
+    t.add_argument("--out", required=True, help="checkpoint path to write")
+    t.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("sample", help="generate names, printing each (or its timeline)")
+    s.add_argument("model")
+    s.add_argument("-n", type=_number(int, 1, 10_000, "-n"), default=10)
+    s.add_argument("--template", help="fixed letters and ? gaps, e.g. r??ul")
+    _decode_flags(s)
+
+    tr = sub.add_parser("translate", help="translate English words with a translator model")
+    tr.add_argument("model")
+    tr.add_argument("words", nargs="+")
+    _decode_flags(tr)
+
+    e = sub.add_parser("evaluate", help="likelihood, loss vs floor, accuracy")
+    e.add_argument("model")
+    e.add_argument("--data", help="evaluate on this file instead of the held-out split")
+    e.add_argument("--json", action="store_true")
+    return p
+
+
+def _progress(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def cmd_train(args) -> dict:
+    text = None
+    if args.data:
+        try:
+            text = Path(args.data).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise data.DataError(f"cannot read {args.data}: {e}") from None
+    model = {"emb": args.emb, "hidden": args.hidden, "seed": args.seed,
+             "time_input": not args.no_time}
+    train = {"lr": args.lr, "batch": args.batch, "momentum": args.momentum, "loss": args.loss,
+             "seed": args.seed}
+    api.create("cli", args.task, args.arch, text, model, train, args.val_frac, args.seed)
+    steps = D["steps"][args.task] if args.steps is None else args.steps
+    every = max(steps // 20, D["chunk"])
+    done = 0
+    while done < steps:
+        r = api.train_chunk("cli", min(every, steps - done))
+        done = r["step"]
+        _progress(f"step {done:>7}/{steps}  loss {r['loss']:.4f}  "
+                  f"{r['examples_per_s']:,.0f} examples/s")
+    out = api.export("cli")
+    Path(args.out).write_text(json.dumps(out, separators=(",", ":")) + "\n")
+    info = api.info("cli")
+    return {"out": args.out, "steps": info["step"], "params": info["params"],
+            "final_loss": info["last_loss"], "config": info["config"], "train": info["train"]}
+
+
+def _load(path: str) -> None:
+    b = checkpoint.load(path)
+    api.load("cli", checkpoint.to_dict(b))
+
+
+def _show(tls: list[dict], args) -> str:
+    lines = []
+    for tl in tls:
+        if args.timeline:
+            lines.append(f"{tl['start']}  (start)")
+            for st in tl["steps"]:
+                extra = f"  remasked {st['remasked']}" if st["remasked"] else ""
+                lines.append(f"{st['tokens']}  step {st['nfe']:>2}  committed "
+                             f"{st['committed']}  gate {st['gate']:.3f}{extra}")
+        label = tl["text"] or "(empty)"
+        if "question" in tl:
+            mark = "" if tl["seen"] else "  (unseen word)"
+            if tl["seen"] and not tl["correct"]:
+                mark = f"  (expected {tl['expected']})"
+            lines.append(f"{tl['question']} > {label}{mark}")
+        else:
+            mark = "" if tl.get("in_training_set") else "  (new)"
+            lines.append(f"{label}{mark}")
+        if args.timeline:
+            lines.append("")
+    return "\n".join(lines)
+
+
+def cmd_sample(args) -> dict:
+    _load(args.model)
+    return {"timelines": api.sample("cli", args.n, _decode(args), args.template)}
+
+
+def cmd_translate(args) -> dict:
+    _load(args.model)
+    return {"timelines": api.translate("cli", args.words, _decode(args))}
+
+
+def cmd_evaluate(args) -> dict:
+    b = checkpoint.load(args.model)
+    if args.data:
+        items = data.load(args.data, b.task).items
+        return evaluate.report(b, items, args.data)
+    api.load("cli", checkpoint.to_dict(b))
+    return api.evaluate_model("cli")
+
+
+def _text_report(r: dict) -> str:
+    lines = [f"{r['arch']} {r['task']} model, {r['steps_trained']} steps; "
+             f"{r['words']} words ({r['split']})"]
+    n = r["nll"]
+    err = f" ± {n['stderr_bits']:.3f}" if n["stderr_bits"] else ""
+    lines.append(f"NLL ({n['kind']}): {n['nats_per_word']:.3f} nats/word, "
+                 f"{n['bits_per_char']:.3f}{err} bits/char "
+                 f"(unigram: {r['unigram_bits_per_char']:.3f})")
+    if "all_loss" in r:
+        a = r["all_loss"]
+        f = a["floor"]
+        how = "exact" if f["exact"] else f"Monte Carlo ± {f['stderr']:.4f}"
+        lines.append(f"all loss: {a['mean']:.4f} ± {a['stderr']:.4f} nats; floor "
+                     f"{f['value']:.4f} ({how}); gap {a['gap']:.4f}")
+    if "exact_match" in r:
+        m = r["exact_match"]
+        lines.append(f"exact match: {m['correct']}/{m['total']} ({m['accuracy']:.0%})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    handlers = {"train": cmd_train, "sample": cmd_sample, "translate": cmd_translate,
+                "evaluate": cmd_evaluate}
+    try:
+        result = handlers[args.command](args)
+    except (VocabError, data.DataError, CheckpointError, DivergenceError, ValueError,
+            KeyError) as e:
+        msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
+        print(f"error: {msg}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result))
+    elif args.command == "train":
+        print(f"saved {result['out']}: {result['steps']} steps, final loss "
+              f"{result['final_loss']:.4f}")
+    elif args.command == "evaluate":
+        print(_text_report(result))
+    else:
+        print(_show(result["timelines"], args))
+    return 0

@@ -1,0 +1,179 @@
+"""The networks: one small MLP, used two ways, with hand-written backprop.
+
+    tokens ──embed──▶ (N, C, E) ──flatten──▶ (N, C·E) ─[+ t]─▶ hidden (N, H) ──▶ logits
+
+* `diffusion` (the denoiser): one row per sequence, C = L positions, the noise level t
+  appended, and L·V outputs reshaped to per-position logits (B, L, V). It sees the whole
+  corrupted sequence at once, both directions.
+* `ar` (the autoregressive baseline, makemore-style): one row per position, C = the
+  `context` characters to its left (start-padded with `_`), V outputs: the next character.
+  It never looks right.
+
+Both take `forward(params, cfg, x, t)` with x (B, L) and return logits (B, L, V), so the
+losses, the trainer and the checkpoint treat them alike. Each op's forward and backward
+sit side by side. Everything is float64 so gradients check to 1e-6 against finite
+differences and the browser reproduces CPython's numbers.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+
+ARCHS = ("diffusion", "ar")
+ACTIVATIONS = ("tanh", "relu")
+Params = dict[str, np.ndarray]
+
+# Pyodide's NumPy has no BLAS: there einsum beats `@` on these small matrices.
+_EINSUM = sys.platform == "emscripten"
+
+
+def mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Matrix product (N, K) @ (K, M), routed to the faster kernel for the platform."""
+    return np.einsum("nk,km->nm", a, b) if _EINSUM else a @ b
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    arch: str = "diffusion"
+    vocab_size: int = 22  # V, including `_` pad and `?` mask (and `>` for translation)
+    length: int = 7  # L, characters per sequence
+    emb: int = 8  # E, embedding size per character
+    hidden: int = 128  # H
+    activation: str = "tanh"
+    time_input: bool = True  # diffusion only: append the noise level t to the input
+    context: int = 0  # ar only: characters of left context (0 means L)
+    seed: int = 0  # initialisation seed
+
+    def __post_init__(self) -> None:
+        if self.arch not in ARCHS:
+            raise ValueError(f"unknown architecture {self.arch!r}; choose {', '.join(ARCHS)}")
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {self.activation!r}")
+        for name in ("vocab_size", "length", "emb", "hidden"):
+            value = getattr(self, name)
+            if not 1 <= value <= 4096:
+                raise ValueError(f"{name} must be between 1 and 4096, got {value}")
+
+    @property
+    def n_ctx(self) -> int:
+        """Characters per MLP row: the whole sequence (diffusion) or the left context (ar)."""
+        if self.arch == "diffusion":
+            return self.length
+        return self.context or self.length
+
+    @property
+    def n_in(self) -> int:
+        return self.n_ctx * self.emb + (1 if self.arch == "diffusion" and self.time_input else 0)
+
+    @property
+    def n_out(self) -> int:
+        return self.length * self.vocab_size if self.arch == "diffusion" else self.vocab_size
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: dict) -> ModelConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"unknown config field {unknown[0]!r}")
+        return cls(**d)
+
+
+def param_shapes(cfg: ModelConfig) -> dict[str, tuple[int, ...]]:
+    return {
+        "emb": (cfg.vocab_size, cfg.emb),
+        "w1": (cfg.n_in, cfg.hidden),
+        "b1": (cfg.hidden,),
+        "w2": (cfg.hidden, cfg.n_out),
+        "b2": (cfg.n_out,),
+    }
+
+
+def n_params(cfg: ModelConfig) -> int:
+    return sum(int(np.prod(s)) for s in param_shapes(cfg).values())
+
+
+def init_params(cfg: ModelConfig) -> Params:
+    """Kaiming-style hidden layer, a small output layer so the first loss is ≈ log V."""
+    rng = np.random.default_rng(cfg.seed)
+    gain = 5 / 3 if cfg.activation == "tanh" else 2**0.5
+    return {
+        "emb": rng.standard_normal((cfg.vocab_size, cfg.emb)),
+        "w1": rng.standard_normal((cfg.n_in, cfg.hidden)) * gain / np.sqrt(cfg.n_in),
+        "b1": np.zeros(cfg.hidden),
+        "w2": rng.standard_normal((cfg.hidden, cfg.n_out)) * 0.01,
+        "b2": np.zeros(cfg.n_out),
+    }
+
+
+# ── ops: forward and backward together ────────────────────────────────────────────────
+
+
+def embed_forward(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """(N, C) ids -> (N, C·E) flattened embeddings."""
+    return table[idx].reshape(idx.shape[0], -1)
+
+
+def embed_backward(table: np.ndarray, idx: np.ndarray, dflat: np.ndarray) -> np.ndarray:
+    """Scatter-add row gradients back into the table's rows: (V, E)."""
+    dtable = np.zeros_like(table)
+    np.add.at(dtable, idx.ravel(), dflat.reshape(-1, table.shape[1]))
+    return dtable
+
+
+def act_forward(pre: np.ndarray, kind: str) -> np.ndarray:
+    return np.tanh(pre) if kind == "tanh" else np.maximum(pre, 0.0)
+
+
+def act_backward(h: np.ndarray, dh: np.ndarray, kind: str) -> np.ndarray:
+    """Uses the activation's output h: tanh' = 1 - h², relu' = [h > 0]."""
+    return dh * (1.0 - h * h) if kind == "tanh" else dh * (h > 0)
+
+
+# ── the model ────────────────────────────────────────────────────────────────────────
+
+
+def rows(cfg: ModelConfig, x: np.ndarray) -> np.ndarray:
+    """MLP input ids: (B, L) itself for diffusion; (B·L, C) left windows for ar."""
+    if cfg.arch == "diffusion":
+        return x
+    B, L = x.shape
+    C = cfg.n_ctx
+    pad = cfg.vocab_size - 2  # `_` is the start symbol
+    padded = np.concatenate([np.full((B, C), pad, dtype=x.dtype), x], axis=1)  # (B, C+L)
+    cols = np.arange(L)[:, None] + np.arange(C)[None, :]  # (L, C): window of position i
+    return padded[:, cols].reshape(B * L, C)
+
+
+def forward(params: Params, cfg: ModelConfig, x: np.ndarray, t: np.ndarray | None = None
+            ) -> tuple[np.ndarray, dict]:
+    """x (B, L) int ids, t (B,) noise levels -> logits (B, L, V) and a cache for backward."""
+    B, L = x.shape
+    idx = rows(cfg, x)  # (N, C)
+    inp = embed_forward(params["emb"], idx)  # (N, C·E)
+    if cfg.arch == "diffusion" and cfg.time_input:
+        tt = np.zeros(B) if t is None else np.asarray(t, dtype=np.float64)
+        inp = np.concatenate([inp, tt[:, None]], axis=1)  # (B, L·E + 1)
+    h = act_forward(mm(inp, params["w1"]) + params["b1"], cfg.activation)  # (N, H)
+    out = mm(h, params["w2"]) + params["b2"]  # (N, n_out)
+    logits = out.reshape(B, L, cfg.vocab_size)  # (B, L, V)
+    return logits, {"idx": idx, "inp": inp, "h": h}
+
+
+def backward(params: Params, cfg: ModelConfig, cache: dict, dlogits: np.ndarray) -> Params:
+    """dlogits (B, L, V) -> gradients for every parameter, same shapes as params."""
+    h, inp, idx = cache["h"], cache["inp"], cache["idx"]
+    dout = dlogits.reshape(h.shape[0], cfg.n_out)  # (N, n_out)
+    grads = {"w2": mm(h.T, dout), "b2": dout.sum(axis=0)}
+    dpre = act_backward(h, mm(dout, params["w2"].T), cfg.activation)  # (N, H)
+    grads["w1"] = mm(inp.T, dpre)
+    grads["b1"] = dpre.sum(axis=0)
+    dinp = mm(dpre, params["w1"].T)  # (N, n_in)
+    demb = dinp[:, : cfg.n_ctx * cfg.emb]  # drop the t column
+    grads["emb"] = embed_backward(params["emb"], idx, demb)
+    return grads

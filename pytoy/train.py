@@ -1,0 +1,129 @@
+"""The training loop: one objective per architecture, chunked so callers stay responsive.
+
+`Trainer.run(steps, chunk)` is a generator. It yields a `Progress` after every chunk, so the
+browser worker can post a progress event, look at its inbox (pause, sample, reset) and
+carry on. All state — weights, optimiser, random generator, step — lives in the Trainer,
+so training in chunks of 7 gives exactly the same losses as one chunk of 700.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from . import ar
+from .diffusion import corrupt, cross_entropy, loss_weights, sample_t
+from .model import ModelConfig, Params, backward, forward
+from .optim import SGD, grad_norm
+
+
+class DivergenceError(FloatingPointError):
+    """The loss or gradient became non-finite; the weights are those before that step."""
+
+    def __init__(self, step: int, lr: float) -> None:
+        super().__init__(
+            f"training diverged at step {step} (learning rate {lr:g}): the loss is no longer "
+            f"a finite number. The weights are restored to step {step - 1}; "
+            f"try a smaller learning rate.")
+        self.step, self.lr = step, lr
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    lr: float = 0.1
+    batch: int = 32
+    momentum: float = 0.0
+    clip: float | None = 5.0
+    loss: str = "all"  # diffusion: "all" or "elbo"; the AR model always uses its exact NLL
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not (0.0 < self.lr <= 100.0):
+            raise ValueError(f"learning rate must be in (0, 100], got {self.lr}")
+        if not 1 <= self.batch <= 4096:
+            raise ValueError(f"batch size must be between 1 and 4096, got {self.batch}")
+        if not 0.0 <= self.momentum < 1.0:
+            raise ValueError(f"momentum must be in [0, 1), got {self.momentum}")
+        if self.clip is not None and not self.clip > 0:
+            raise ValueError(f"clip must be positive, got {self.clip}")
+        if self.loss not in ("all", "elbo"):
+            raise ValueError(f"unknown loss {self.loss!r}; choose all or elbo")
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Progress:
+    step: int  # steps done in total
+    losses: list[float]  # one per step of this chunk
+    elapsed: float  # seconds spent in this chunk
+    examples_per_s: float
+
+    @property
+    def loss(self) -> float:
+        return float(np.mean(self.losses))
+
+
+def batch_loss(params: Params, cfg: ModelConfig, x: np.ndarray, maskable: np.ndarray,
+               loss: str, rng: np.random.Generator) -> tuple[float, Params]:
+    """One minibatch x (B, L): the objective for the model's architecture and its gradient."""
+    if cfg.arch == "ar":
+        weights = ar.score_mask(x, maskable, cfg.vocab_size - 2)  # (B, L)
+        weights = weights / weights.sum()
+        logits, cache = forward(params, cfg, x)
+    else:
+        t = sample_t(rng, x.shape[0])  # (B,)
+        xt, masked = corrupt(x, t, maskable, cfg.vocab_size - 1, rng)  # (B, L)
+        weights = loss_weights(loss, maskable, masked, t)
+        logits, cache = forward(params, cfg, xt, t)  # (B, L, V)
+    value, dlogits = cross_entropy(logits, x, weights)
+    return value, backward(params, cfg, cache, dlogits)
+
+
+class Trainer:
+    """Owns everything that changes during training."""
+
+    def __init__(self, params: Params, cfg: ModelConfig, tokens: np.ndarray,
+                 maskable: np.ndarray, settings: TrainSettings, step: int = 0) -> None:
+        if tokens.ndim != 2 or tokens.shape[1] != cfg.length or len(tokens) == 0:
+            raise ValueError("training data does not fit the model's length")
+        self.params, self.cfg, self.tokens, self.maskable = params, cfg, tokens, maskable
+        self.settings = settings
+        self.rng = np.random.default_rng(settings.seed)
+        self.opt = SGD(params, settings.lr, settings.momentum, settings.clip)
+        self.step = step
+        self.history: list[float] = []
+
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate between chunks (e.g. after a divergence)."""
+        self.settings = TrainSettings(**{**self.settings.to_json(), "lr": lr})
+        self.opt.lr = lr
+
+    def train_step(self) -> float:
+        s = self.settings
+        x = self.tokens[self.rng.integers(0, len(self.tokens), s.batch)]  # (B, L)
+        loss, grads = batch_loss(self.params, self.cfg, x, self.maskable, s.loss, self.rng)
+        norm = grad_norm(grads)
+        if not (np.isfinite(loss) and np.isfinite(norm)):
+            raise DivergenceError(self.step + 1, s.lr)
+        self.opt.step(grads, norm)
+        self.step += 1
+        self.history.append(loss)
+        return loss
+
+    def run(self, steps: int, chunk: int = 100) -> Iterator[Progress]:
+        if steps < 0 or chunk < 1:
+            raise ValueError("steps must be ≥ 0 and chunk ≥ 1")
+        left = steps
+        while left > 0:
+            n = min(chunk, left)
+            start = time.perf_counter()
+            losses = [self.train_step() for _ in range(n)]
+            elapsed = time.perf_counter() - start
+            left -= n
+            yield Progress(self.step, losses, elapsed,
+                           n * self.settings.batch / max(elapsed, 1e-9))
