@@ -61,9 +61,16 @@ def _decode(args) -> dict:
             "seed": args.seed}
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line, like every other error."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m pytoy", description=__doc__.splitlines()[0])
-    sub = p.add_subparsers(dest="command", required=True)
+    p = Parser(prog="python -m pytoy", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     t = sub.add_parser("train", help="train a model and save it as a JSON checkpoint")
     t.add_argument("task", choices=data.TASKS)

@@ -63,6 +63,7 @@ def _timelines(b: Bundle, x0: np.ndarray, res: dict, strategy: str, rows: range)
             "tokens": tokens,
             "text": answer_text(b.layout, tokens),
             "nfe": int(res["nfe"][i]),
+            "K": int(res["K"]),
             "early_stopped": bool(res["early"][i]),
         })
     return out

@@ -123,9 +123,8 @@ class Decoder:
         M = int(self.maskable.sum())
         editable = (x == self.mask_id) & self.maskable[None, :]  # (B, L) never changes
         m0 = editable.sum(axis=1)  # (B,) hidden at the start
-        K = s.steps or int(m0.max())
-        if s.strategy == "ar":
-            K = int(m0.max())
+        # more steps than hidden positions would only add passes that commit nothing
+        K = int(m0.max()) if s.strategy == "ar" or not s.steps else min(s.steps, int(m0.max()))
         plans = np.array([schedule(int(m), K) for m in m0]) if K else np.zeros((B, 0), int)
         blocks = self._blocks(L)
         self._block_state = {"block": np.full(B, -1), "step": np.zeros(B, dtype=int),

@@ -21,14 +21,14 @@ from .optim import SGD, grad_norm
 
 
 class DivergenceError(FloatingPointError):
-    """The loss or gradient became non-finite; the weights are those before that step."""
+    """The loss or gradient became non-finite; training state was rolled back."""
 
-    def __init__(self, step: int, lr: float) -> None:
+    def __init__(self, step: int, lr: float, restored: int) -> None:
         super().__init__(
             f"training diverged at step {step} (learning rate {lr:g}): the loss is no longer "
-            f"a finite number. The weights are restored to step {step - 1}; "
+            f"a finite number. The model is restored to step {restored}; "
             f"try a smaller learning rate.")
-        self.step, self.lr = step, lr
+        self.step, self.lr, self.restored = step, lr, restored
 
 
 @dataclass(frozen=True)
@@ -106,23 +106,49 @@ class Trainer:
     def train_step(self) -> float:
         s = self.settings
         x = self.tokens[self.rng.integers(0, len(self.tokens), s.batch)]  # (B, L)
-        loss, grads = batch_loss(self.params, self.cfg, x, self.maskable, s.loss, self.rng)
-        norm = grad_norm(grads)
+        with np.errstate(over="ignore", invalid="ignore"):  # caught just below instead
+            loss, grads = batch_loss(self.params, self.cfg, x, self.maskable, s.loss, self.rng)
+            norm = grad_norm(grads)
         if not (np.isfinite(loss) and np.isfinite(norm)):
-            raise DivergenceError(self.step + 1, s.lr)
+            raise DivergenceError(self.step + 1, s.lr, self.step)
         self.opt.step(grads, norm)
         self.step += 1
         self.history.append(loss)
         return loss
 
+    def _snapshot(self) -> tuple:
+        return ({k: v.copy() for k, v in self.params.items()},
+                {k: v.copy() for k, v in self.opt.velocity.items()},
+                self.step, len(self.history), self.rng.bit_generator.state)
+
+    def _restore(self, snap: tuple) -> None:
+        params, velocity, self.step, n_hist, self.rng.bit_generator.state = snap
+        for k in self.params:  # in place: the bundle and optimiser share these arrays
+            self.params[k][...] = params[k]
+        for k in self.opt.velocity:
+            self.opt.velocity[k][...] = velocity[k]
+        del self.history[n_hist:]
+
     def run(self, steps: int, chunk: int = 100) -> Iterator[Progress]:
+        """Train `steps` steps, yielding after each `chunk`.
+
+        A chunk is all or nothing: if the loss stops being finite (e.g. a learning rate so
+        high that activations overflow), weights, momentum, step, history and random state
+        return to the start of the chunk — the last state known to be healthy, since the
+        steps just before a NaN may have left weights finite but enormous.
+        """
         if steps < 0 or chunk < 1:
             raise ValueError("steps must be ≥ 0 and chunk ≥ 1")
         left = steps
         while left > 0:
             n = min(chunk, left)
             start = time.perf_counter()
-            losses = [self.train_step() for _ in range(n)]
+            snap = self._snapshot()
+            try:
+                losses = [self.train_step() for _ in range(n)]
+            except DivergenceError as e:
+                self._restore(snap)
+                raise DivergenceError(e.step, e.lr, self.step) from None
             elapsed = time.perf_counter() - start
             left -= n
             yield Progress(self.step, losses, elapsed,

@@ -1,0 +1,170 @@
+"""Training reaches the floor, samples are real names, the translator is exact, and the
+baseline beats a unigram model — with the shipped defaults, under several seeds."""
+
+import json
+
+import numpy as np
+import pytest
+
+from pytoy import api, checkpoint, data, evaluate, floor, generate
+from pytoy.defaults import DEFAULTS
+from pytoy.sampling import DecodeSettings
+from pytoy.train import DivergenceError, Trainer, TrainSettings
+
+
+def train_default(name: str, task: str, seed: int, steps: int | None = None, **kw) -> dict:
+    api.create(name, task, model={"seed": seed}, train={"seed": seed}, **kw)
+    api.train_chunk(name, DEFAULTS["steps"][task] if steps is None else steps)
+    return api.info(name)
+
+
+@pytest.fixture(scope="module")
+def names_models():
+    return {seed: train_default(f"names-{seed}", "names", seed)["name"] for seed in (0, 1, 2)}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_all_loss_ends_near_its_floor(names_models, seed):
+    s = api._session(names_models[seed])
+    maskable = s.bundle.layout.maskable()
+    fl = floor.loss_floor(s.dataset.tokens, maskable)
+    est = evaluate.all_loss(s.bundle.params, s.bundle.cfg, s.dataset.tokens, maskable)
+    assert est.mean - fl.value < 0.15, (est, fl)
+    assert est.mean > fl.value - 4 * (est.stderr + fl.stderr), (est, fl)
+
+
+def test_a_barely_trained_model_is_far_from_the_floor():
+    info = train_default("names-short", "names", 0, steps=20)
+    s = api._session(info["name"])
+    m = s.bundle.layout.maskable()
+    fl = floor.loss_floor(s.dataset.tokens, m).value
+    assert evaluate.all_loss(s.bundle.params, s.bundle.cfg, s.dataset.tokens, m).mean - fl > 0.5
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_confidence_decoding_gives_training_names(names_models, seed):
+    s = api._session(names_models[seed])
+    L = s.bundle.cfg.length
+    tls = generate.sample(s.bundle, 1000, DecodeSettings("confidence", steps=L, temperature=0.5,
+                                                         seed=seed), record=False)
+    known = set(s.bundle.train_items)
+    rate = np.mean([tl["text"] in known for tl in tls])
+    assert rate >= 0.9, rate
+
+
+def test_translator_gets_all_30_pairs_exactly():
+    train_default("tr", "translate", 0)
+    items = data.load(data.default_path("translate"), "translate").items
+    tls = api.translate("tr", [q for q, _ in items], {"temperature": 0.0})
+    wrong = [(tl["question"], tl["text"]) for tl, (_, a) in zip(tls, items, strict=True)
+             if tl["text"] != a]
+    assert wrong == []
+    assert all(tl["seen"] and tl["correct"] for tl in tls)
+    # the question and ">" stay fixed in every step
+    for tl in tls:
+        q = tl["start"][: tl["answer_start"]]
+        assert all(st["tokens"].startswith(q) for st in tl["steps"])
+
+
+def test_unseen_word_still_translates_and_is_flagged():
+    train_default("tr2", "translate", 0, steps=50)
+    (tl,) = api.translate("tr2", ["mango"])
+    assert tl["seen"] is False and tl["correct"] is None and tl["nfe"] >= 1
+
+
+def test_ar_baseline_beats_unigram_on_held_out_names():
+    text = (data.default_path("names").parent / "names-large.txt").read_text()
+    api.create("ar-large", "names", arch="ar", text=text, val_frac=0.1)
+    api.train_chunk("ar-large", 1000)
+    r = api.evaluate_model("ar-large")
+    assert r["split"] == "held-out" and r["words"] == 114
+    assert r["nll"]["kind"] == "exact"
+    assert r["nll"]["bits_per_char"] < r["unigram_bits_per_char"] - 0.3, r
+
+
+def test_same_seed_same_losses_and_chunking_does_not_matter():
+    a = train_default("a", "names", 7, steps=300)
+    api.create("b", "names", model={"seed": 7}, train={"seed": 7})
+    for n in (1, 7, 92, 200):
+        api.train_chunk("b", n)
+    assert api.history("a") == api.history("b")
+    assert a["step"] == api.info("b")["step"] == 300
+    api.create("c", "names", model={"seed": 8}, train={"seed": 8})
+    api.train_chunk("c", 300)
+    assert api.history("c") != api.history("a")
+
+
+def test_loss_falls():
+    train_default("fall", "names", 3, steps=1000)
+    h = np.array(api.history("fall"))
+    assert h[:5].mean() > 2.8 and h[-100:].mean() < 0.7  # ln 22 ≈ 3.09 at the start
+
+
+def test_checkpoint_round_trip_gives_identical_samples(tmp_path):
+    train_default("ck", "names", 0, steps=200)
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(api.export("ck")))
+    api.load("ck2", json.loads(path.read_text()))
+    for strategy in ("confidence", "random", "remask"):
+        dec = {"strategy": strategy, "temperature": 1.0, "seed": 5}
+        assert api.sample("ck", 20, dec) == api.sample("ck2", 20, dec)
+    b1, b2 = api._session("ck").bundle, checkpoint.load(path)
+    assert all(np.array_equal(b1.params[k], b2.params[k]) for k in b1.params)
+    # training continues identically from a loaded checkpoint's weights and step count
+    assert api.info("ck2")["step"] == 200
+
+
+@pytest.mark.parametrize("mutate,msg", [
+    (lambda d: d.update(format="other"), "not a pytoy checkpoint"),
+    (lambda d: d.update(version=99), "version 99"),
+    (lambda d: d["params"]["w1"].update(shape=[3, 3]), "w1 has shape"),
+    (lambda d: d["params"]["b1"].update(data="AAAA"), "weights hold"),
+    (lambda d: d["params"]["b1"].update(data="not base64!"), "malformed"),
+    (lambda d: d["config"].update(hidden="x"), "malformed|must be"),
+    (lambda d: d["config"].update(length=3), "does not match"),
+    (lambda d: d.pop("vocab"), "malformed"),
+])
+def test_damaged_checkpoints_are_refused_and_the_model_is_kept(mutate, msg):
+    train_default("keep", "names", 0, steps=5)
+    before = api.history("keep")
+    d = api.export("keep")
+    mutate(d)
+    with pytest.raises(checkpoint.CheckpointError, match=msg):
+        api.load("keep", d)
+    assert api.history("keep") == before
+
+
+def test_divergence_is_caught_and_weights_restored():
+    api.create("div", "names", model={"activation": "relu"},
+               train={"lr": 100.0, "clip": None, "momentum": 0.9})
+    s = api._session("div")
+    with pytest.raises(DivergenceError, match="learning rate 100") as err:
+        for _ in range(100):
+            api.train_chunk("div", 10)
+    # the chunk that diverged is undone as a whole: back to its first step
+    assert s.trainer.step == err.value.restored == len(api.history("div"))
+    assert err.value.restored % 10 == 0 and err.value.step > err.value.restored
+    assert all(np.isfinite(p).all() for p in s.bundle.params.values())
+    api.set_lr("div", 0.01)
+    r = api.train_chunk("div", 20)
+    assert np.isfinite(r["losses"]).all() and r["step"] == err.value.restored + 20
+
+
+def test_elbo_loss_trains_and_bounds_are_sane():
+    api.create("elbo", "names", train={"loss": "elbo"})
+    api.train_chunk("elbo", 1500)
+    r = api.evaluate_model("elbo")
+    # a trained model beats the unigram model; a bound per char can't be below 0
+    assert 0 < r["nll"]["bits_per_char"] < r["unigram_bits_per_char"]
+
+
+def test_trainer_rejects_bad_settings():
+    for kw in ({"lr": 0}, {"lr": float("nan")}, {"batch": 0}, {"momentum": 1.0},
+               {"loss": "l2"}):
+        with pytest.raises(ValueError):
+            TrainSettings(**kw)
+    with pytest.raises(ValueError, match="unknown train setting"):
+        api.create("bad", "names", train={"speed": 2})
+    with pytest.raises(ValueError):
+        Trainer({}, api._session("a").bundle.cfg, np.zeros((2, 3), int), np.ones(3, bool),
+                TrainSettings())
