@@ -57,7 +57,7 @@ def test_schedule_is_llada(M):
 
 
 @pytest.mark.parametrize("strategy", ["confidence", "random"])
-def test_commit_counts_cover_and_disjoint_for_every_M_and_K(strategy):
+def test_commit_counts_cover_and_disjoint_for_every_m_and_k(strategy):
     L = 8
     for M in range(1, L + 1):
         fixed = [(i, 0) for i in range(M, L)]  # the first M positions are hidden
