@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pytoy import api, evaluate  # noqa: E402
+from pytoy import api, evaluate
 
 
 def throughput(batch: int, steps: int, repeats: int = 5) -> tuple[float, float]:

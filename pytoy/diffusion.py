@@ -42,13 +42,16 @@ def cross_entropy(logits: np.ndarray, targets: np.ndarray, weights: np.ndarray
     logits (B, L, V), targets (B, L) ids, weights (B, L) -> (loss, dlogits (B, L, V)).
     The weights carry the averaging, so the gradient is simply w · (softmax − onehot).
     """
-    logp = log_softmax(logits)  # (B, L, V)
-    nll = -np.take_along_axis(logp, targets[..., None], axis=-1)[..., 0]  # (B, L)
-    loss = float((weights * nll).sum())
-    dlogits = np.exp(logp)
-    np.put_along_axis(dlogits, targets[..., None],
-                      np.take_along_axis(dlogits, targets[..., None], axis=-1) - 1.0, axis=-1)
-    return loss, dlogits * weights[..., None]
+    V = logits.shape[-1]
+    z = logits - logits.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    total = e.sum(axis=-1)  # (B, L)
+    at = np.arange(targets.size) * V + targets.ravel()  # flat index of each target logit
+    nll = np.log(total).ravel() - z.ravel()[at]  # (B·L,)
+    loss = float(nll @ weights.ravel())
+    dlogits = e * (weights / total)[..., None]  # w · softmax
+    dlogits.ravel()[at] -= weights.ravel()  # − w · onehot
+    return loss, dlogits
 
 
 def loss_weights(kind: str, maskable: np.ndarray, masked: np.ndarray, t: np.ndarray

@@ -111,6 +111,25 @@ def init_params(cfg: ModelConfig) -> Params:
     }
 
 
+def pack(params: Params) -> np.ndarray:
+    """Move all weights into one flat vector and make `params` views into it, in place.
+
+    The optimiser then updates every weight with a couple of NumPy calls instead of a
+    few per tensor — in Pyodide each call costs microseconds, so this matters.
+    """
+    flat = np.concatenate([p.ravel() for p in params.values()])
+    start = 0
+    for k, p in params.items():
+        params[k] = flat[start : start + p.size].reshape(p.shape)
+        start += p.size
+    return flat
+
+
+def flatten(grads: Params, params: Params) -> np.ndarray:
+    """Gradients as one vector, in the order `pack` laid out `params`."""
+    return np.concatenate([grads[k].ravel() for k in params])
+
+
 # ── ops: forward and backward together ────────────────────────────────────────────────
 
 

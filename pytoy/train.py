@@ -16,8 +16,8 @@ import numpy as np
 
 from . import ar
 from .diffusion import corrupt, cross_entropy, loss_weights, sample_t
-from .model import ModelConfig, Params, backward, forward
-from .optim import SGD, grad_norm
+from .model import ModelConfig, Params, backward, flatten, forward, pack
+from .optim import SGD
 
 
 class DivergenceError(FloatingPointError):
@@ -94,7 +94,7 @@ class Trainer:
         self.params, self.cfg, self.tokens, self.maskable = params, cfg, tokens, maskable
         self.settings = settings
         self.rng = np.random.default_rng(settings.seed)
-        self.opt = SGD(params, settings.lr, settings.momentum, settings.clip)
+        self.opt = SGD(pack(params), settings.lr, settings.momentum, settings.clip)
         self.step = step
         self.history: list[float] = []
 
@@ -108,25 +108,23 @@ class Trainer:
         x = self.tokens[self.rng.integers(0, len(self.tokens), s.batch)]  # (B, L)
         with np.errstate(over="ignore", invalid="ignore"):  # caught just below instead
             loss, grads = batch_loss(self.params, self.cfg, x, self.maskable, s.loss, self.rng)
-            norm = grad_norm(grads)
+            grad = flatten(grads, self.params)
+            norm = float(np.sqrt(grad @ grad))
         if not (np.isfinite(loss) and np.isfinite(norm)):
             raise DivergenceError(self.step + 1, s.lr, self.step)
-        self.opt.step(grads, norm)
+        self.opt.step(grad, norm)
         self.step += 1
         self.history.append(loss)
         return loss
 
     def _snapshot(self) -> tuple:
-        return ({k: v.copy() for k, v in self.params.items()},
-                {k: v.copy() for k, v in self.opt.velocity.items()},
-                self.step, len(self.history), self.rng.bit_generator.state)
+        return (self.opt.flat.copy(), self.opt.velocity.copy(), self.step, len(self.history),
+                self.rng.bit_generator.state)
 
     def _restore(self, snap: tuple) -> None:
-        params, velocity, self.step, n_hist, self.rng.bit_generator.state = snap
-        for k in self.params:  # in place: the bundle and optimiser share these arrays
-            self.params[k][...] = params[k]
-        for k in self.opt.velocity:
-            self.opt.velocity[k][...] = velocity[k]
+        flat, velocity, self.step, n_hist, self.rng.bit_generator.state = snap
+        self.opt.flat[...] = flat  # in place: the bundle's params are views of it
+        self.opt.velocity[...] = velocity
         del self.history[n_hist:]
 
     def run(self, steps: int, chunk: int = 100) -> Iterator[Progress]:
