@@ -16,6 +16,8 @@ from pathlib import Path
 from . import api, checkpoint, data, evaluate
 from .checkpoint import CheckpointError
 from .defaults import DEFAULTS
+from .sampling import DecodeSettings
+from .sweep import sweep
 from .train import DivergenceError
 from .vocab import VocabError
 
@@ -103,6 +105,15 @@ def parser() -> argparse.ArgumentParser:
     tr.add_argument("words", nargs="+")
     _decode_flags(tr)
 
+    w = sub.add_parser("sweep", help="quality against forward passes, K = 1…L and τ")
+    w.add_argument("model")
+    w.add_argument("-n", type=_number(int, 10, 10_000, "-n"), default=500,
+                   help="decodes per point")
+    w.add_argument("--temperature", type=_number(float, 0, 10, "--temperature"), default=1.0)
+    w.add_argument("--strategy", default="confidence", help="strategy for the K sweep")
+    w.add_argument("--seed", type=_number(int, 0, 2**32 - 1, "--seed"), default=0)
+    w.add_argument("--json", action="store_true")
+
     e = sub.add_parser("evaluate", help="likelihood, loss vs floor, accuracy")
     e.add_argument("model")
     e.add_argument("--data", help="evaluate on this file instead of the held-out split")
@@ -188,6 +199,26 @@ def cmd_evaluate(args) -> dict:
     return api.evaluate_model("cli")
 
 
+def cmd_sweep(args) -> dict:
+    b = checkpoint.load(args.model)
+    DecodeSettings(args.strategy)  # validate before the long run
+    return sweep(b, args.n, args.temperature, args.seed, args.strategy,
+                 progress=lambda i, n: _progress(f"point {i}/{n}"))
+
+
+def _sweep_table(r: dict) -> str:
+    what = "training names" if r["task"] == "names" else "exact translations"
+    lines = [f"{r['arch']} {r['task']} model, {r['n']} decodes per point, temperature "
+             f"{r['temperature']:g}, seed {r['seed']}; quality = fraction of {what}",
+             f"{'setting':<14}{'passes':>8}{'quality':>10}{'± se':>8}{'distinct':>10}"]
+    for row in r["rows"]:
+        label = {"steps": f"K = {row['value']}", "tau": f"τ = {row['value']:g}",
+                 "ar": "left to right"}[row["kind"]]
+        lines.append(f"{label:<14}{row['nfe']:>8.2f}{row['quality']:>10.3f}"
+                     f"{row['stderr']:>8.3f}{row['distinct']:>10}")
+    return "\n".join(lines)
+
+
 def _text_report(r: dict) -> str:
     lines = [f"{r['arch']} {r['task']} model, {r['steps_trained']} steps; "
              f"{r['words']} words ({r['split']})"]
@@ -211,7 +242,7 @@ def _text_report(r: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     handlers = {"train": cmd_train, "sample": cmd_sample, "translate": cmd_translate,
-                "evaluate": cmd_evaluate}
+                "evaluate": cmd_evaluate, "sweep": cmd_sweep}
     try:
         result = handlers[args.command](args)
     except (VocabError, data.DataError, CheckpointError, DivergenceError, ValueError,
@@ -226,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{result['final_loss']:.4f}")
     elif args.command == "evaluate":
         print(_text_report(result))
+    elif args.command == "sweep":
+        print(_sweep_table(result))
     else:
         print(_show(result["timelines"], args))
     return 0
