@@ -1,0 +1,113 @@
+// Booting Python inside the worker, in three stages the page can show as they happen:
+//   runtime  Pyodide itself (the CPython interpreter compiled to WebAssembly, its stdlib)
+//   numpy    NumPy, from Pyodide's lock file, served next to the runtime
+//   pytoy    micropip, then the pytoy wheel installed by micropip from this site
+// Every URL comes from the asset map, so nothing is fetched from anywhere but this site.
+
+import { findMissing, loadAssetMap } from "./assets.js";
+
+export const STAGES = [
+  {
+    stage: "runtime",
+    label: "Python runtime",
+    files: ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"],
+  },
+  { stage: "numpy", label: "NumPy", files: ["numpy_wheel"] },
+  { stage: "pytoy", label: "pytoy", files: ["micropip_wheel", "packaging_wheel", "pytoy_wheel"] },
+];
+
+/** A boot failure with a message meant for the reader. */
+export class BootError extends Error {
+  constructor(stage, message) {
+    super(message);
+    this.name = "BootError";
+    this.stage = stage;
+  }
+}
+
+const seconds = (since) => Math.round(performance.now() - since) / 1000;
+const quiet = () => {};
+
+/**
+ * Boot Pyodide + NumPy + pytoy. `onProgress` receives
+ * {stage, label, state: "start" | "done", bytes, elapsed, total} for each stage.
+ * Resolves to {call(fn, payloadJson) -> replyJson, versions}.
+ */
+export async function bootPython(mapUrl, onProgress) {
+  const t0 = performance.now();
+  let assets;
+  try {
+    assets = await loadAssetMap(mapUrl);
+  } catch (e) {
+    throw new BootError("assets", `Could not read the asset map: ${e.message}.`);
+  }
+  const [runtime, numpy, pytoy] = STAGES;
+
+  // Run one stage, reporting start and end; on failure, name the file that is missing.
+  async function stage(spec, work) {
+    const bytes = assets.bytes(spec.files);
+    const started = performance.now();
+    const report = (state) =>
+      onProgress({ stage: spec.stage, label: spec.label, state, bytes,
+                   elapsed: seconds(started), total: seconds(t0) });
+    report("start");
+    let result;
+    try {
+      result = await work();
+    } catch (e) {
+      const missing = await findMissing(spec.files.map(assets.url), assets.base);
+      const why = missing ? `${missing.file} is missing (${missing.status})` : lastLine(e);
+      throw new BootError(spec.stage, `Could not load ${spec.label}: ${why}.`);
+    }
+    report("done");
+    return result;
+  }
+
+  const pyodide = await stage(runtime, async () => {
+    const { loadPyodide } = await import(assets.url("pyodide.mjs"));
+    return loadPyodide({
+      indexURL: new URL("./", assets.url("pyodide.mjs")).href,
+      lockFileURL: assets.url("pyodide-lock.json"),
+    });
+  });
+
+  await stage(numpy, () => loadFromLock(pyodide, "numpy"));
+
+  return stage(pytoy, async () => {
+    await loadFromLock(pyodide, "micropip");
+    const micropip = pyodide.pyimport("micropip");
+    try {
+      await micropip.install(assets.url("pytoy_wheel"));
+    } finally {
+      micropip.destroy();
+    }
+    // The dispatcher (dispatch.py, next to this file) is the only Python the worker runs.
+    const source = await fetchText(new URL("./dispatch.py", import.meta.url));
+    const namespace = pyodide.globals.get("dict")();
+    pyodide.runPython(source, { globals: namespace });
+    const versions = JSON.parse(namespace.get("runtime_info")());
+    versions.pyodide = pyodide.version;
+    return { call: namespace.get("call"), versions };
+  });
+}
+
+/** loadPackage logs failures instead of throwing (in Pyodide 0.27); turn them into errors. */
+async function loadFromLock(pyodide, name) {
+  const errors = [];
+  await pyodide.loadPackage(name, { messageCallback: quiet, errorCallback: (m) => errors.push(m) });
+  if (!(name in pyodide.loadedPackages)) {
+    throw new Error(errors.at(-1) || `${name} did not load`);
+  }
+}
+
+async function fetchText(url) {
+  const r = await fetch(url, { cache: "no-cache" });
+  if (!r.ok) throw new Error(`${url.pathname.split("/").pop()}: HTTP ${r.status}`);
+  return r.text();
+}
+
+/** The last non-empty line of an error (a Python traceback ends with the useful one). */
+function lastLine(e) {
+  const lines = String(e?.message ?? e).split("\n").map((s) => s.trim()).filter(Boolean);
+  return lines.at(-1) ?? "unknown error";
+}
