@@ -1,0 +1,94 @@
+// The live loss chart (uPlot): the loss of every training batch (faint), its running
+// average (bold) and the loss floor (dashed). uPlot draws on a canvas, so its colours come
+// from the CSS custom properties in css/base.css, read again when the colour scheme changes.
+
+const SMOOTHING = 0.03; // weight of the newest batch in the running average
+
+export class LossChart {
+  #uPlot;
+  #plot = null;
+  #steps = [];
+  #losses = [];
+  #smooth = [];
+  #floor = null;
+
+  /** `uPlot` is the library's default export, loaded by main.js through the asset map. */
+  constructor(root, uPlot) {
+    this.root = root;
+    this.#uPlot = uPlot;
+    this.#build();
+    new ResizeObserver(() => this.#plot?.setSize(this.#size())).observe(root);
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.#build());
+  }
+
+  /** Append one chunk's losses; `lastStep` is the step count after the chunk. */
+  add(losses, lastStep) {
+    let avg = this.#smooth.at(-1) ?? losses[0];
+    const first = lastStep - losses.length + 1;
+    losses.forEach((loss, i) => {
+      avg = avg + SMOOTHING * (loss - avg);
+      this.#steps.push(first + i);
+      this.#losses.push(loss);
+      this.#smooth.push(avg);
+    });
+    this.#draw();
+  }
+
+  setFloor(value) {
+    this.#floor = value;
+    this.#draw();
+  }
+
+  clear() {
+    this.#steps = [];
+    this.#losses = [];
+    this.#smooth = [];
+    this.#draw();
+  }
+
+  #data() {
+    const xs = this.#steps.length ? [0, ...this.#steps] : [0, 100];
+    const pad = (ys) => [null, ...(ys.length ? ys : [null])];
+    return [xs, pad(this.#losses), pad(this.#smooth), xs.map(() => this.#floor)];
+  }
+
+  #draw() {
+    this.#plot?.setData(this.#data());
+  }
+
+  #size() {
+    const width = Math.max(240, this.root.clientWidth);
+    return { width, height: Math.round(Math.min(320, Math.max(200, width * 0.45))) };
+  }
+
+  #build() {
+    const css = getComputedStyle(document.documentElement);
+    const color = (name) => css.getPropertyValue(name).trim();
+    const axis = (label) => ({
+      label,
+      stroke: color("--text-muted"),
+      grid: { stroke: color("--grid"), width: 1 },
+      ticks: { stroke: color("--grid"), width: 1 },
+    });
+    const opts = {
+      ...this.#size(),
+      scales: {
+        x: { time: false, range: (u, min, max) => [0, Math.max(max, 100)] },
+        y: { range: (u, min, max) => [0, Math.max(max ?? 0, (this.#floor ?? 0) * 2, 1) * 1.05] },
+      },
+      axes: [axis("training step"), axis("loss (nats per letter)")],
+      series: [
+        { label: "step" },
+        { label: "batch loss", stroke: color("--chart-raw"), width: 1, points: { show: false } },
+        { label: "average", stroke: color("--chart-loss"), width: 2, points: { show: false } },
+        { label: "floor", stroke: color("--chart-floor"), width: 1.5, dash: [6, 4], points: { show: false } },
+      ],
+      legend: { live: true },
+      cursor: { drag: { x: false, y: false } },
+    };
+    const fmt = (v) => (v == null ? "–" : v.toFixed(3));
+    for (const s of opts.series.slice(1)) s.value = (u, v) => fmt(v);
+    this.#plot?.destroy();
+    this.#plot = new this.#uPlot(opts, this.#data(), this.root);
+  }
+}

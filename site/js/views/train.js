@@ -1,0 +1,187 @@
+// "Train in your browser": Train / Pause / Reset, learning rate, batch and seed, the live
+// loss chart, and a Sample button that shows how the model denoises a name.
+// All Python runs in the worker; this file only sends requests and draws replies.
+
+import { clampSetting, writeSettings } from "../settings.js";
+import { renderTimeline } from "./timeline.js";
+
+const NAME = "names"; // the model's session name in pytoy.api
+
+export class TrainView {
+  #client;
+  #chart;
+  #settings;
+  #dataset;
+  #defaults = null;
+  #state = "loading"; // loading | idle | training | busy
+  #samples = 0; // samples drawn since the last reset; the next one uses seed + #samples
+  #run = 0; // counts training runs and resets, so a run ended by Reset stays quiet
+
+  /** `dataset` is the text of data/names.txt (Python in the browser has no copy of it). */
+  constructor(root, { client, chart, settings, dataset }) {
+    this.root = root;
+    this.#dataset = dataset;
+    this.#client = client;
+    this.#chart = chart;
+    this.#settings = settings;
+    const $ = (sel) => root.querySelector(sel);
+    this.el = {
+      train: $("#train-start"), pause: $("#train-pause"), reset: $("#train-reset"),
+      lr: $("#train-lr"), batch: $("#train-batch"), seed: $("#train-seed"),
+      step: $("#stat-step"), speed: $("#stat-speed"), loss: $("#stat-loss"), floor: $("#stat-floor"),
+      floorNote: $("#floor-note"), message: $("#train-message"),
+      sample: $("#sample"), timeline: $("#timeline"),
+      params: $("#n-params"), names: $("#n-names"),
+    };
+    for (const name of ["lr", "batch", "seed"]) this.el[name].value = settings[name];
+    this.el.train.addEventListener("click", () => this.train());
+    this.el.pause.addEventListener("click", () => this.pause());
+    this.el.reset.addEventListener("click", () => this.reset());
+    this.el.sample.addEventListener("click", () => this.sample());
+    this.el.lr.addEventListener("change", () => this.#setLr());
+    this.el.batch.addEventListener("change", () => this.#setAndReset("batch"));
+    this.el.seed.addEventListener("change", () => this.#setAndReset("seed"));
+    root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
+    this.#render();
+  }
+
+  /** Python is ready: create the model and show its floor (throws if that fails). */
+  async start(defaults) {
+    this.#defaults = defaults;
+    this.#state = "busy";
+    this.#render();
+    await this.#recreate();
+    this.#state = "idle";
+    this.#render();
+  }
+
+  async train() {
+    const steps = this.#defaults.steps.names;
+    const run = ++this.#run;
+    this.#say("");
+    this.#state = "training";
+    this.#render();
+    try {
+      const r = await this.#client.request("train", { name: NAME, steps },
+                                           { onProgress: (p) => this.#progress(p) });
+      if (run !== this.#run) return; // Reset ended this run and has redrawn everything
+      this.#say(r.paused ? `Paused at step ${r.step}.` : `Trained ${r.done} steps; press Train to go on.`);
+    } catch (e) {
+      this.#say(e.message, "error"); // e.g. diverged: weights are already restored in Python
+    } finally {
+      if (run === this.#run) this.#state = "idle";
+      this.#render();
+    }
+  }
+
+  async pause() {
+    await this.#try(() => this.#client.request("pause", { name: NAME }));
+  }
+
+  /** A fresh model with the current settings (stops a run in progress). */
+  async reset() {
+    this.#run++;
+    this.#say("");
+    this.#state = "busy";
+    this.#render();
+    await this.#try(() => this.#recreate());
+    this.#state = "idle";
+    this.#render();
+  }
+
+  async #recreate() {
+    const { lr, batch, seed } = this.#settings;
+    const info = await this.#client.request("reset", {
+      name: NAME, task: "names", text: this.#dataset, model: { seed }, train: { lr, batch, seed },
+    });
+    this.#samples = 0;
+    this.el.params.textContent = info.params.toLocaleString("en");
+    this.el.names.textContent = String(info.train_items.length);
+    this.#chart.clear();
+    this.el.timeline.replaceChildren();
+    this.#stats({ step: info.step, examples_per_s: null, loss: null });
+    const floor = await this.#client.call("loss_floor", { name: NAME });
+    this.#showFloor(floor, info.train_items.length);
+  }
+
+  async sample() {
+    const seed = this.#settings.seed + this.#samples++;
+    await this.#try(async () => {
+      const [timeline] = await this.#client.call("sample", { name: NAME, n: 1, decode: { seed } });
+      renderTimeline(this.el.timeline, timeline);
+    });
+  }
+
+  #progress(p) {
+    this.#chart.add(p.losses, p.step);
+    this.#stats(p);
+  }
+
+  #stats({ step, examples_per_s, loss }) {
+    this.el.step.textContent = String(step);
+    this.root.dataset.step = String(step);
+    this.el.speed.textContent = examples_per_s == null ? "–" : Math.round(examples_per_s).toLocaleString("en");
+    this.el.loss.textContent = loss == null ? "–" : loss.toFixed(3);
+  }
+
+  #showFloor({ value, stderr, exact }, nNames) {
+    this.#chart.setFloor(value);
+    const v = value.toFixed(3);
+    this.el.floor.textContent = exact ? v : `${v} ± ${stderr.toFixed(3)}`;
+    this.el.floorNote.textContent =
+      `The dashed line is the loss floor, ${v} nats per letter${exact ? "" : " (estimated)"}: ` +
+      `on average the loss cannot go below it, however long you train. When most letters ` +
+      `are hidden, even a perfect model can only say "one of these ${nNames} names" and ` +
+      `must spread its bets over every name that fits what is still visible. ` +
+      `Single batches can dip below it by luck; the average cannot.`;
+  }
+
+  #setLr() {
+    const lr = clampSetting("lr", this.el.lr.value);
+    if (lr === null) {
+      this.el.lr.value = this.#settings.lr;
+      return;
+    }
+    this.el.lr.value = lr;
+    this.#settings.lr = lr;
+    writeSettings(this.#settings);
+    if (this.#state !== "loading") {
+      this.#try(() => this.#client.call("set_lr", { name: NAME, lr })); // applies between chunks
+    }
+  }
+
+  #setAndReset(name) {
+    const value = clampSetting(name, this.el[name].value);
+    this.el[name].value = value ?? this.#settings[name];
+    if (value === null || value === this.#settings[name]) return;
+    this.#settings[name] = value;
+    writeSettings(this.#settings);
+    if (this.#state === "idle") this.reset();
+  }
+
+  async #try(work) {
+    try {
+      await work();
+    } catch (e) {
+      this.#say(e.message, "error");
+    }
+  }
+
+  #say(text, kind = "info") {
+    this.el.message.textContent = text;
+    this.el.message.className = `message ${kind}`;
+  }
+
+  #render() {
+    const s = this.#state;
+    const ready = s === "idle" || s === "training";
+    this.root.dataset.training = String(s === "training");
+    this.el.train.disabled = s !== "idle";
+    this.el.pause.disabled = s !== "training";
+    this.el.reset.disabled = !ready;
+    this.el.sample.disabled = !ready;
+    this.el.lr.disabled = !ready;
+    this.el.batch.disabled = s !== "idle";
+    this.el.seed.disabled = s !== "idle";
+  }
+}
