@@ -90,6 +90,25 @@ ERRORS_JS = """async ({text}) => {
 }"""
 
 
+# An unclipped ReLU model at a huge learning rate overflows within a few steps.
+DIVERGE_JS = """async ({text}) => {
+  const c = window.pytoy.client;
+  await c.request("reset", {name: "wild", task: "names", text, model: {activation: "relu"},
+                            train: {lr: 10, clip: null, momentum: 0.99}});
+  let events = 0;
+  let error = null;
+  try {
+    await c.request("train", {name: "wild", steps: 1000}, {onProgress: () => events++});
+  } catch (e) {
+    error = {type: e.type, message: e.message};
+  }
+  const after = (await c.call("info", {name: "wild"})).step;
+  await c.call("set_lr", {name: "wild", lr: 0.01});
+  const again = await c.request("train", {name: "wild", steps: 100});
+  return {error, events, after, again};
+}"""
+
+
 def step_of(page: Page) -> int:
     return int(page.get_attribute("#train", "data-step") or 0)
 
@@ -207,6 +226,15 @@ def test_python_errors_arrive_as_one_line_messages(app: Recorded) -> None:
         if isinstance(err, dict):
             assert "Traceback" not in err["message"] and "\n" not in err["message"]
     assert e["still_works"] == 0.1 + 0.2  # 0.30000000000000004: floats cross exactly
+
+
+def test_a_diverging_run_ends_with_a_clear_error(app: Recorded) -> None:
+    out = app.page.evaluate(DIVERGE_JS, {"text": NAMES_TEXT})
+    assert out["error"]["type"] == "DivergenceError"
+    assert "diverged" in out["error"]["message"]
+    assert "smaller learning rate" in out["error"]["message"]
+    assert out["after"] == 100 * out["events"]  # rolled back to the last reported chunk
+    assert out["again"] == {"step": out["after"] + 100, "done": 100, "paused": False}
 
 
 def test_sample_is_answered_during_training_and_pause_is_final(app: Recorded) -> None:
