@@ -55,9 +55,13 @@ export class LoadingView {
   /** Something failed: show the message prominently; the page stays usable to read. */
   fail(message) {
     this.#stop();
+    const now = performance.now();
     for (const row of this.#rows.values()) {
-      if (row.done === undefined) row.li.className = "failed";
+      if (row.done !== undefined) continue;
+      row.li.className = "failed";
+      row.li.textContent = `✗ ${row.label} failed after ${secs((now - row.started) / 1000)}`;
     }
+    this.#list.querySelector(".starting")?.remove();
     const p = document.createElement("p");
     p.className = "error";
     p.setAttribute("role", "alert");
