@@ -83,11 +83,13 @@ export async function bootPython(mapUrl, onProgress) {
     }
     // The dispatcher (dispatch.py, next to this file) is the only Python the worker runs.
     const source = await fetchText(new URL("./dispatch.py", import.meta.url));
-    const namespace = pyodide.globals.get("dict")();
+    const namespace = pyodide.runPython("dict()"); // a fresh module namespace, a PyProxy
     pyodide.runPython(source, { globals: namespace });
-    const versions = JSON.parse(namespace.get("runtime_info")());
+    const versions = JSON.parse(pyodide.runPython("runtime_info()", { globals: namespace }));
     versions.pyodide = pyodide.version;
-    return { call: namespace.get("call"), versions };
+    const call = namespace.get("call"); // a PyProxy of the function; JS strings in, a str out
+    namespace.destroy();
+    return { call, versions };
   });
 }
 
