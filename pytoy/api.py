@@ -18,7 +18,7 @@ from . import checkpoint, data, evaluate, floor, generate
 from .bundle import Bundle, item_text, new
 from .defaults import DEFAULTS
 from .diffusion import corrupt
-from .model import n_params
+from .model import n_params, param_shapes
 from .sampling import DecodeSettings
 from .train import Trainer, TrainSettings
 
@@ -102,7 +102,9 @@ def info(name: str) -> dict:
     s = _session(name)
     b = s.bundle
     return {"name": name, "task": b.task, "arch": b.cfg.arch, "config": b.cfg.to_json(),
-            "params": n_params(b.cfg), "vocab": b.vocab.to_json(), "layout": b.layout.to_json(),
+            "params": n_params(b.cfg),
+            "shapes": {k: list(v) for k, v in param_shapes(b.cfg).items()},
+            "vocab": b.vocab.to_json(), "layout": b.layout.to_json(),
             "step": s.trainer.step, "train": s.trainer.settings.to_json(),
             "train_items": b.train_items, "val_items": b.val_items,
             "last_loss": b.history[-1] if b.history else None}
@@ -139,6 +141,12 @@ def sample(name: str, n: int = 1, decode: dict | None = None, template: str | No
 
 def translate(name: str, words: list[str], decode: dict | None = None) -> list[dict]:
     return generate.translate(_session(name).bundle, words, decode_settings(decode))
+
+
+def reveal(name: str, word: str, decode: dict | None = None, question: str = "") -> dict:
+    """The Timeline of this model producing `word` (section I: AR vs diffusion on `rahul`)."""
+    d = {"temperature": 0.0, **(decode or {})}
+    return generate.reveal(_session(name).bundle, word, decode_settings(d), question)
 
 
 def corrupt_word(name: str, word: str, t: float, seed: int = 0) -> dict:

@@ -23,14 +23,17 @@ def score_mask(x: np.ndarray, maskable: np.ndarray, pad_id: int) -> np.ndarray:
 
 def decode(predict, symbols: str, mask_id: int, pad_id: int, maskable: np.ndarray,
            x: np.ndarray, temperature: float, rng: np.random.Generator,
-           banned: tuple[int, ...] = (), record: bool = True) -> dict:
+           banned: tuple[int, ...] = (), record: bool = True,
+           target: np.ndarray | None = None) -> dict:
     """Left to right, one forward pass per generated character, until the end symbol `_`.
 
     x (B, L) holds `?` where characters are to be generated; any other character in the
     answer (an infilling template) is copied in when the cursor reaches it — the model
     cannot see it coming, because it never looks right. Before the last fixed character the
     end symbol is not allowed, so the word cannot end before its template does.
-    Returns the same structure as `sampling.Decoder.run`.
+    With `target` (B, L) it writes the target's characters (teacher forcing) and reports
+    the probability the model gave each. Returns the same structure as
+    `sampling.Decoder.run`.
     """
     from .sampling import _round, propose  # local: sampling imports nothing from here
 
@@ -52,8 +55,11 @@ def decode(predict, symbols: str, mask_id: int, pad_id: int, maskable: np.ndarra
         logits = predict(x, hidden.sum(axis=1) / max(M, 1))[:, p, :].copy()  # (B, V)
         logits[:, [mask_id, *banned]] = -np.inf
         logits[p <= last_fixed, pad_id] = -np.inf
-        cand, conf, _ = propose(logits[:, None, :], temperature, rng)
+        cand, conf, probs = propose(logits[:, None, :], temperature, rng)
         cand, conf = cand[:, 0], conf[:, 0]
+        if target is not None:
+            cand = target[:, p]
+            conf = probs[np.arange(B), 0, cand]
         before = x.copy()
         x[todo, p] = cand[todo]
         stop = todo & (cand == pad_id)

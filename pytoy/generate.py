@@ -69,16 +69,34 @@ def _timelines(b: Bundle, x0: np.ndarray, res: dict, strategy: str, rows: range)
     return out
 
 
-def run(b: Bundle, x0: np.ndarray, settings: DecodeSettings, record: bool = True) -> dict:
+def run(b: Bundle, x0: np.ndarray, settings: DecodeSettings, record: bool = True,
+        target: np.ndarray | None = None) -> dict:
     """Decode a batch x0 (B, L) with the model's own kind of sampler."""
     banned = (b.vocab.sep_id,) if b.vocab.sep else ()
     if b.cfg.arch == "ar":
         return ar.decode(b.predictor(), b.vocab.symbols, b.vocab.mask_id, b.vocab.pad_id,
                          b.layout.maskable(), x0, settings.temperature,
-                         np.random.default_rng(settings.seed), banned, record)
+                         np.random.default_rng(settings.seed), banned, record, target)
     dec = Decoder(b.predictor(), b.vocab.symbols, b.vocab.mask_id, b.layout.maskable(),
                   settings, banned)
-    return dec.run(x0, record)
+    return dec.run(x0, record, target)
+
+
+def reveal(b: Bundle, word: str, settings: DecodeSettings | None = None,
+           question: str = "") -> dict:
+    """How this model would produce a given word: its Timeline, forced toward `word`.
+
+    Diffusion commits the positions where it is most sure of the word's letter first (any
+    order, several per step); the AR model writes it left to right, one pass per letter.
+    Each step's confidence is the probability the model gave the word's letter.
+    """
+    settings = settings or DecodeSettings(temperature=0.0)
+    b.vocab.check_word(word)
+    x0 = start_row(b, None, question)[None, :]
+    target = b.vocab.encode(compose(b.layout, word, question))[None, :]
+    res = run(b, x0, settings, True, target)
+    strategy = "ar" if b.cfg.arch == "ar" else settings.strategy
+    return _timelines(b, x0, res, strategy, range(1))[0]
 
 
 def sample(b: Bundle, n: int = 1, settings: DecodeSettings | None = None,

@@ -38,7 +38,7 @@ Predictor = Callable[[np.ndarray, np.ndarray], np.ndarray]
 class DecodeSettings:
     strategy: str = "confidence"
     steps: int = 0  # K denoising steps; 0 means one per hidden position
-    temperature: float = 0.5
+    temperature: float = 0.8
     tau: float = 0.9  # `threshold`: commit positions at least this confident
     block_size: int = 4  # `blocks`
     early_stop: float | None = None  # gate level that ends decoding early; None = off
@@ -111,8 +111,13 @@ class Decoder:
         self.banned = (mask_id, *banned)  # never proposed: `?` (and `>` inside an answer)
         self.rng = np.random.default_rng(settings.seed)
 
-    def run(self, x: np.ndarray, record: bool = True) -> dict:
+    def run(self, x: np.ndarray, record: bool = True, target: np.ndarray | None = None
+            ) -> dict:
         """x (B, L): `?` at editable positions, fixed characters elsewhere.
+
+        With `target` (B, L), the proposed token is always the target's and its confidence
+        is the probability the model gives it: the strategy then shows the order in which
+        this model would reveal that particular word (the explainer's section I).
 
         Returns {"tokens": (B, L) final ids, "nfe": (B,) forward passes, "steps": per-row
         lists of step records (empty when record is False), "early": (B,) bool}.
@@ -144,6 +149,9 @@ class Decoder:
             logits = self.predict(x, t).copy()  # (B, L, V)
             logits[..., list(self.banned)] = -np.inf
             cand, conf, probs = propose(logits, s.temperature, rng)
+            if target is not None:
+                cand = target
+                conf = np.take_along_axis(probs, target[..., None], axis=-1)[..., 0]
             current = np.take_along_axis(probs, x[..., None], axis=-1)[..., 0]
             score = np.where(hidden, conf, current)  # (B, L) confidence of what's shown
             gate = np.where(hidden, conf, np.inf).min(axis=1)

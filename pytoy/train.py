@@ -37,6 +37,7 @@ class TrainSettings:
     batch: int = 32
     momentum: float = 0.0
     clip: float | None = 5.0
+    weight_decay: float = 0.0
     loss: str = "all"  # diffusion: "all" or "elbo"; the AR model always uses its exact NLL
     seed: int = 0
 
@@ -47,6 +48,8 @@ class TrainSettings:
             raise ValueError(f"batch size must be between 1 and 4096, got {self.batch}")
         if not 0.0 <= self.momentum < 1.0:
             raise ValueError(f"momentum must be in [0, 1), got {self.momentum}")
+        if not 0.0 <= self.weight_decay <= 1.0:
+            raise ValueError(f"weight decay must be in [0, 1], got {self.weight_decay}")
         if self.clip is not None and not self.clip > 0:
             raise ValueError(f"clip must be positive, got {self.clip}")
         if self.loss not in ("all", "elbo"):
@@ -94,7 +97,8 @@ class Trainer:
         self.params, self.cfg, self.tokens, self.maskable = params, cfg, tokens, maskable
         self.settings = settings
         self.rng = np.random.default_rng(settings.seed)
-        self.opt = SGD(pack(params), settings.lr, settings.momentum, settings.clip)
+        self.opt = SGD(pack(params), settings.lr, settings.momentum, settings.clip,
+                       settings.weight_decay)
         self.step = step
         self.history: list[float] = []
 
