@@ -187,3 +187,12 @@ def source(qualname: str) -> str:
     for part in attr.split(".") if attr else []:
         obj = getattr(obj, part)
     return inspect.getsource(obj)
+
+
+def sweep(name: str, n: int = 300, temperature: float = 1.0, seed: int = 0,
+          strategy: str = "confidence", taus: list[float] | None = None) -> dict:
+    """Quality against forward passes (K = 1…L, then τ for `threshold`): see pytoy.sweep."""
+    from . import sweep as sweep_module
+
+    t = sweep_module.TAUS if taus is None else tuple(taus)
+    return sweep_module.sweep(_session(name).bundle, n, temperature, seed, strategy, t)
