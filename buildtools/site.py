@@ -15,14 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from buildtools import REPO, BuildError, human_size, progress
+from buildtools import REPO, BuildError, frames, human_size, progress
 from buildtools.assets import PYODIDE_VERSION, fetch, missing_files, shipped_files
 from buildtools.wheel import build_wheel
 
 Log = Callable[[str], None]
 
 # Top-level names the build writes; site/ must not use them.
-GENERATED = ("assets.json", "pyodide", "vendor", "py", "data")
+GENERATED = ("assets.json", "pyodide", "vendor", "py", "data", "frames.json")
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
 
 
@@ -82,6 +82,9 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress) -> 
         for path in sorted(p for p in (staging / "data").rglob("*") if p.is_file()):
             rel = path.relative_to(staging).as_posix()
             assets[rel] = _entry(staging, rel)
+
+    frames.write(staging / "frames.json", repo)  # pytoy under CPython: the page's first frames
+    assets["frames.json"] = _entry(staging, "frames.json")
 
     asset_map: dict[str, object] = {"pyodide_version": PYODIDE_VERSION, "assets": assets}
     (staging / "assets.json").write_text(json.dumps(asset_map, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,69 @@
+"""Precompute the page's first frames under CPython, so it is useful before Python loads.
+
+The site build runs pytoy here on the shipped checkpoints and writes ``frames.json``: the
+same numbers the worker will return later (section I's AR and diffusion timelines for
+``rahul``, section II's corruption of a name, section III's model facts, a few sampled
+names and translations, and the Python source section VI links to). The page draws these
+at once and swaps in live results when its own Python is ready.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+WORD = "rahul"
+REVEAL_STEPS = 3  # diffusion reveals rahul in three passes; AR needs one per letter
+SOURCES = ("diffusion.corrupt", "model.forward", "train.batch_loss", "sampling.Decoder.run",
+           "diffusion.loss_weights")
+SAMPLE_DECODE = {"seed": 0}
+TRANSLATE_WORDS = ("hello", "water", "moon")
+
+
+def _sources(api) -> dict[str, str]:
+    out = {}
+    for name in SOURCES:
+        try:
+            out[name] = api.source(name)
+        except (AttributeError, ImportError, ValueError):
+            continue
+    return out
+
+
+def compute(repo: Path) -> dict:
+    """Every precomputed frame, as plain JSON-ready data."""
+    from pytoy import api
+
+    ckpt = repo / "data" / "checkpoints"
+    api.load("frames-names", (ckpt / "names.json").read_text())
+    api.load("frames-ar", (ckpt / "names-ar.json").read_text())
+    api.load("frames-translate", (ckpt / "translate.json").read_text())
+    info = api.info("frames-names")
+    tr_info = api.info("frames-translate")
+    return {
+        "word": WORD,
+        "reveal": {
+            "diffusion": api.reveal("frames-names", WORD, {"steps": REVEAL_STEPS}),
+            "ar": api.reveal("frames-ar", WORD),
+            "steps": REVEAL_STEPS,
+        },
+        "corrupt": [api.corrupt_word("frames-names", WORD, t / 10, 0) for t in range(11)],
+        "info": {k: info[k] for k in ("config", "params", "shapes", "vocab", "layout",
+                                      "step", "train_items")},
+        "floor": api.loss_floor("frames-names"),
+        "samples": api.sample("frames-names", 12, SAMPLE_DECODE),
+        "translate": {
+            "items": tr_info["train_items"],
+            "layout": tr_info["layout"],
+            "vocab": tr_info["vocab"],
+            "timelines": api.translate("frames-translate", list(TRANSLATE_WORDS),
+                                       {"temperature": 0.0}),
+        },
+        "sources": _sources(api),
+        "defaults": api.defaults(),
+    }
+
+
+def write(path: Path, repo: Path) -> Path:
+    path.write_text(json.dumps(compute(repo), separators=(",", ":")) + "\n", encoding="utf-8")
+    return path
