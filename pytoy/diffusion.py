@@ -49,7 +49,8 @@ def cross_entropy(logits: np.ndarray, targets: np.ndarray, weights: np.ndarray
     at = np.arange(targets.size) * V + targets.ravel()  # flat index of each target logit
     nll = np.log(total).ravel() - z.ravel()[at]  # (B·L,)
     loss = float(nll @ weights.ravel())
-    dlogits = e * (weights / total)[..., None]  # w · softmax
+    dlogits = e  # reuse the buffer: e is not needed any more
+    dlogits *= (weights / total)[..., None]  # w · softmax
     dlogits.ravel()[at] -= weights.ravel()  # − w · onehot
     return loss, dlogits
 

@@ -21,7 +21,11 @@ class SGD:
         self.velocity = np.zeros_like(flat)
 
     def step(self, grad: np.ndarray, norm: float) -> None:
-        """grad: flat gradient (modified in place); norm: its Euclidean norm."""
+        """grad: flat gradient (overwritten: it is scratch space); norm: its Euclidean norm.
+
+        In place throughout — no temporaries the size of the model (each costs an allocation
+        and a pass over memory in Pyodide).
+        """
         if self.clip and norm > self.clip:
             grad *= self.clip / norm
         if self.weight_decay:
@@ -29,5 +33,7 @@ class SGD:
         if self.momentum:
             self.velocity *= self.momentum
             self.velocity += grad
-            grad = self.velocity
-        self.flat -= self.lr * grad
+            step = np.multiply(self.velocity, self.lr, out=grad)  # grad is scratch now
+        else:
+            step = np.multiply(grad, self.lr, out=grad)
+        self.flat -= step

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import ar
 from .diffusion import corrupt, cross_entropy, loss_weights, sample_t
-from .model import ModelConfig, Params, backward, flatten, forward, pack
+from .model import ModelConfig, Params, backward, forward, pack
 from .optim import SGD
 
 
@@ -72,8 +72,12 @@ class Progress:
 
 
 def batch_loss(params: Params, cfg: ModelConfig, x: np.ndarray, maskable: np.ndarray,
-               loss: str, rng: np.random.Generator) -> tuple[float, Params]:
-    """One minibatch x (B, L): the objective for the model's architecture and its gradient."""
+               loss: str, rng: np.random.Generator, flat: np.ndarray | None = None
+               ) -> tuple[float, Params]:
+    """One minibatch x (B, L): the objective for the model's architecture and its gradient.
+
+    `flat`: optional buffer laid out like `pack(params)` that receives the gradient.
+    """
     if cfg.arch == "ar":
         weights = ar.score_mask(x, maskable, cfg.vocab_size - 2)  # (B, L)
         weights = weights / weights.sum()
@@ -84,7 +88,7 @@ def batch_loss(params: Params, cfg: ModelConfig, x: np.ndarray, maskable: np.nda
         weights = loss_weights(loss, maskable, masked, t)
         logits, cache = forward(params, cfg, xt, t)  # (B, L, V)
     value, dlogits = cross_entropy(logits, x, weights)
-    return value, backward(params, cfg, cache, dlogits)
+    return value, backward(params, cfg, cache, dlogits, flat)
 
 
 class Trainer:
@@ -99,6 +103,7 @@ class Trainer:
         self.rng = np.random.default_rng(settings.seed)
         self.opt = SGD(pack(params), settings.lr, settings.momentum, settings.clip,
                        settings.weight_decay)
+        self.grad = np.empty_like(self.opt.flat)  # reused every step: backward writes into it
         self.step = step
         self.history: list[float] = []
 
@@ -111,8 +116,9 @@ class Trainer:
         s = self.settings
         x = self.tokens[self.rng.integers(0, len(self.tokens), s.batch)]  # (B, L)
         with np.errstate(over="ignore", invalid="ignore"):  # caught just below instead
-            loss, grads = batch_loss(self.params, self.cfg, x, self.maskable, s.loss, self.rng)
-            grad = flatten(grads, self.params)
+            loss, _ = batch_loss(self.params, self.cfg, x, self.maskable, s.loss, self.rng,
+                                 self.grad)
+            grad = self.grad
             norm = float(np.sqrt(grad @ grad))
         if not (np.isfinite(loss) and np.isfinite(norm)):
             raise DivergenceError(self.step + 1, s.lr, self.step)
