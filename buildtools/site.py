@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from buildtools import REPO, BuildError, frames, human_size, progress
+from buildtools import REPO, BuildError, bundle, frames, human_size, progress
 from buildtools.assets import PYODIDE_VERSION, fetch, missing_files, shipped_files
 from buildtools.wheel import build_wheel
 
@@ -97,4 +97,5 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress) -> 
         f"build: wrote {out} ({len(assets)} assets, {human_size(total)} in all, "
         f"{time.monotonic() - t0:.1f}s)"
     )
+    bundle.write_bundle(out, out.parent / bundle.BUNDLE_NAME, log=log)  # the single file
     return asset_map

@@ -13,8 +13,15 @@ export class MissingFileError extends Error {
   }
 }
 
-/** Fetch and parse assets.json; return {url(name), size(name), bytes(names), version}. */
+/**
+ * Fetch and parse assets.json; return {url(name), size(name), bytes(names), version}.
+ * In the single-file build the map is already in memory (globalThis.pytoyBundle.map, or
+ * passed here as an object, `embedded: true`): then url(name) is the file's blob: URL and
+ * source(name) the URL the file has in the site, which the worker redirects to the blob.
+ */
 export async function loadAssetMap(mapUrl) {
+  if (mapUrl?.embedded) return embeddedAssetMap(withOwnUrls(mapUrl)); // in the worker
+  if (globalThis.pytoyBundle) return embeddedAssetMap(globalThis.pytoyBundle.map);
   const href = new URL(mapUrl, globalThis.location.href).href;
   let response;
   try {
@@ -34,9 +41,49 @@ export async function loadAssetMap(mapUrl) {
     base: new URL("./", href).href, // the site's root: where assets.json lives
     pyodideVersion: map.pyodide_version,
     url: (name) => new URL(entry(name).url, href).href,
+    source: (name) => new URL(entry(name).url, href).href,
     path: (name) => entry(name).url, // as written in the map, for messages
     size: (name) => entry(name).size,
     bytes: (names) => names.reduce((sum, n) => sum + entry(n).size, 0),
+  };
+}
+
+/** blob: URLs are not shared with a worker on file://: make new ones from the Blobs. */
+function withOwnUrls(map) {
+  const assets = Object.fromEntries(
+    Object.entries(map.assets).map(([n, e]) => [n, { ...e, blob: URL.createObjectURL(e.data) }]),
+  );
+  return { ...map, assets };
+}
+
+function embeddedAssetMap(map) {
+  const entry = (name) => {
+    const e = map.assets[name];
+    if (!e) throw new Error(`the embedded asset map has no entry "${name}"`);
+    return e;
+  };
+  return {
+    base: new URL("./", map.href).href,
+    pyodideVersion: map.pyodide_version,
+    embedded: map,
+    url: (name) => entry(name).blob,
+    source: (name) => new URL(entry(name).url, map.href).href,
+    path: (name) => entry(name).url,
+    size: (name) => entry(name).size,
+    bytes: (names) => names.reduce((sum, n) => sum + entry(n).size, 0),
+  };
+}
+
+/** Single-file build, in the worker: fetches of the map's site URLs get the blob: URLs. */
+export function redirectFetches(assets) {
+  const table = new Map(
+    Object.keys(assets.embedded.assets).map((n) => [assets.source(n), assets.url(n)]),
+  );
+  const original = globalThis.fetch.bind(globalThis);
+  globalThis.fetch = (input, init) => {
+    const href = input instanceof Request ? input.url : String(input);
+    const blob = table.get(href);
+    return original(blob ?? input, init);
   };
 }
 

@@ -4,7 +4,7 @@
 //   pytoy    micropip, then the pytoy wheel installed by micropip from this site
 // Every URL comes from the asset map, so nothing is fetched from anywhere but this site.
 
-import { findMissing, loadAssetMap } from "./assets.js";
+import { findMissing, loadAssetMap, redirectFetches } from "./assets.js";
 
 export const STAGES = [
   {
@@ -64,9 +64,19 @@ export async function bootPython(mapUrl, onProgress) {
   }
 
   const pyodide = await stage(runtime, async () => {
-    const { loadPyodide } = await import(assets.url("pyodide.mjs"));
+    let loadPyodide;
+    if (assets.embedded) {
+      // Single file: this worker is a classic script (file:// allows no blob: module
+      // workers), Pyodide fetches by site URL, redirected to blob: URLs, and its
+      // pyodide.asm.js, which it would load by URL, is loaded here first.
+      redirectFetches(assets);
+      importScripts(assets.url("pyodide.asm.js"), assets.url("pyodide.js"));
+      loadPyodide = globalThis.loadPyodide;
+    } else {
+      ({ loadPyodide } = await import(assets.url("pyodide.mjs")));
+    }
     return loadPyodide({
-      indexURL: new URL("./", assets.url("pyodide.mjs")).href,
+      indexURL: new URL("./", assets.source("pyodide.mjs")).href,
       lockFileURL: assets.url("pyodide-lock.json"),
     });
   });
@@ -77,7 +87,7 @@ export async function bootPython(mapUrl, onProgress) {
     await loadFromLock(pyodide, "micropip");
     const micropip = pyodide.pyimport("micropip");
     try {
-      await micropip.install(assets.url("pytoy_wheel"));
+      await micropip.install(await wheelUrl(pyodide, assets, "pytoy_wheel"));
     } finally {
       micropip.destroy();
     }
@@ -91,6 +101,15 @@ export async function bootPython(mapUrl, onProgress) {
     namespace.destroy();
     return { call, versions };
   });
+}
+
+/** The wheel's URL for micropip; in the single file, a copy in Pyodide's file system. */
+async function wheelUrl(pyodide, assets, name) {
+  if (!assets.embedded) return assets.url(name);
+  const r = await fetch(assets.url(name));
+  const path = `/tmp/${assets.path(name).split("/").pop()}`;
+  pyodide.FS.writeFile(path, new Uint8Array(await r.arrayBuffer()));
+  return `emfs:${path}`;
 }
 
 /** loadPackage logs failures instead of throwing (in Pyodide 0.27); turn them into errors. */

@@ -33,8 +33,11 @@ export class PythonClient {
 
   constructor(workerUrl, assetsUrl) {
     const url = new URL(workerUrl);
-    url.searchParams.set("assets", new URL(assetsUrl).href);
-    this.#worker = new Worker(url, { type: "module" });
+    // The single-file build passes a blob: URL: a classic script (file:// allows no blob:
+    // module workers) that takes no query; that worker gets the asset map in init.
+    const embedded = url.protocol === "blob:";
+    if (!embedded) url.searchParams.set("assets", new URL(assetsUrl).href);
+    this.#worker = new Worker(url, { type: embedded ? "classic" : "module" });
     this.#worker.addEventListener("message", (e) => this.#receive(e.data));
     this.#worker.addEventListener("error", (e) => {
       e.preventDefault?.();

@@ -1,5 +1,8 @@
-// The page's entry point: read the settings from the URL, start the Python worker, show
-// its loading stages, then hand the ready client to the section views.
+// The page's entry point. In order:
+//   1. frames.json (computed by pytoy under CPython at build time) is drawn at once, so every
+//      section shows real output before Python has loaded;
+//   2. the Python worker starts and shows its loading stages;
+//   3. the shipped checkpoints are loaded, and each section switches to live results.
 // For tests and the curious, the client is exposed as window.pytoy.client:
 //   await pytoy.client.call("sample", { name: "names" })
 
@@ -7,15 +10,25 @@ import { httpStatus, loadAssetMap } from "./assets.js";
 import { PythonClient } from "./client.js";
 import { readSettings } from "./settings.js";
 import { LossChart } from "./views/chart.js";
+import { CorruptView } from "./views/corrupt.js";
+import { DenoiseView } from "./views/denoise.js";
 import { LoadingView } from "./views/loading.js";
+import { renderFormula, renderNetwork, renderVocab } from "./views/network.js";
+import { Pending } from "./views/pending.js";
+import { RevealView } from "./views/reveal.js";
+import { SourceView } from "./views/source.js";
 import { TrainView } from "./views/train.js";
+import { TranslateView } from "./views/translate.js";
 
 const body = document.body;
-const loading = new LoadingView(document.querySelector("#status"));
+const $ = (sel) => document.querySelector(sel);
+const loading = new LoadingView($("#status"));
+let pending = null;
 
 function fail(message) {
   body.dataset.status = "error";
   loading.fail(message);
+  pending?.fail();
 }
 
 function unsupported() {
@@ -33,13 +46,29 @@ async function fetchText(assets, name) {
   return r.text();
 }
 
+/** Sections I, II, III, V, VI and VII drawn from the build's frames (no Python needed). */
+function firstFrames(frames, uPlot) {
+  const views = {
+    reveal: new RevealView($("#reveal")),
+    corrupt: new CorruptView($("#corrupt"), { frames }),
+    denoise: new DenoiseView($("#denoise"), { frames }),
+    source: new SourceView(document, frames),
+  };
+  views.reveal.show(frames.reveal, "frames");
+  $("#model-params").textContent = renderNetwork($("#model-diagram"), frames.info);
+  renderVocab($("#model-vocab"), frames.info.vocab);
+  views.translateChart = new LossChart($("#translate-chart"), uPlot);
+  return views;
+}
+
 async function main() {
   const problem = unsupported();
   if (problem) return fail(problem);
+  pending = new Pending();
 
   const settings = readSettings(location.search);
   const assetsUrl = new URL("assets.json", document.baseURI);
-  let assets, uPlot;
+  let assets, uPlot, frames;
   try {
     assets = await loadAssetMap(assetsUrl);
   } catch (e) {
@@ -55,29 +84,50 @@ async function main() {
   } catch (e) {
     return fail(`Could not load the chart library (${assets.path("uplot/dist/uPlot.esm.js")}): ${e.message}`);
   }
-  const chart = new LossChart(document.querySelector("#loss-chart"), uPlot);
-  let dataset;
+  import(assets.url("katex/dist/katex.mjs"))
+    .then((m) => renderFormula($("#model-formula"), m.default))
+    .catch(() => { $("#model-formula").dataset.rendered = "fallback"; });
+
+  let dataset, pairs;
   try {
+    frames = JSON.parse(await fetchText(assets, "frames.json"));
     dataset = await fetchText(assets, "data/names.txt");
+    pairs = await fetchText(assets, "data/en-hi.txt");
   } catch (e) {
-    return fail(`Could not load the training data: ${e.message}.`);
+    return fail(`Could not load the page's data: ${e.message}.`);
   }
-  const train = new TrainView(document.querySelector("#train"), { client, chart, settings, dataset });
-  window.pytoy.train = train;
+  const views = firstFrames(frames, uPlot);
+  views.translate = new TranslateView($("#translate"), { frames, chart: views.translateChart, text: pairs });
+  const chart = new LossChart($("#loss-chart"), uPlot);
+  const train = new TrainView($("#train"), { client, chart, settings, dataset });
+  train.onStep = (step) => views.denoise.setOwnModel(step);
+  Object.assign(window.pytoy, { train, views, frames });
 
   const t0 = performance.now();
   let init;
   try {
-    init = await client.request("init", {}, { onProgress: (p) => loading.update(p) });
+    const payload = assets.embedded ? { assets: assets.embedded } : {}; // single-file build
+    init = await client.request("init", payload, { onProgress: (p) => loading.update(p) });
   } catch (e) {
     return fail(e.message);
   }
   loading.ready((performance.now() - t0) / 1000, init.versions);
-  document.querySelector("#versions").textContent =
+  $("#versions").textContent =
     `Python ${init.versions.python} · NumPy ${init.versions.numpy} · ` +
     `Pyodide ${init.versions.pyodide} · pytoy ${init.versions.pytoy}`;
 
   try {
+    const ckpt = (file) => fetchText(assets, `data/checkpoints/${file}`);
+    const [names, ar, tr] = await Promise.all([ckpt("names.json"), ckpt("names-ar.json"), ckpt("translate.json")]);
+    await client.call("load", { name: "shipped", ckpt: names });
+    await client.call("load", { name: "shipped-ar", ckpt: ar });
+    await client.call("load", { name: "translate", ckpt: tr });
+    pending.ready();
+    views.source.live(client);
+    views.denoise.live(client);
+    views.translate.live(client);
+    await views.corrupt.live(client);
+    await views.reveal.live(client, frames.word, frames.reveal.steps);
     await train.start(await client.call("defaults"));
   } catch (e) {
     return fail(e.message);

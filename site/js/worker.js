@@ -64,8 +64,9 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 // --- the request types ----------------------------------------------------------------------
 
 const handlers = {
-  init(id) {
-    python ??= bootPython(assetsUrl, (p) => post({ id, event: "progress", payload: p })).then(
+  init(id, { assets } = {}) {
+    // assets: the in-memory asset map the single-file page passes (see assets.js)
+    python ??= bootPython(assets ?? assetsUrl, (p) => post({ id, event: "progress", payload: p })).then(
       ({ call, versions }) => {
         const py = jsonCaller(call);
         return { call: py, versions, defaults: py("defaults") };
