@@ -2,7 +2,7 @@
 
 Pyodide cannot load from a folder opened by double-click (no fetch, no workers on
 ``file://``), so for classrooms without network the build also writes one HTML file that
-carries every asset inside it, gzip-compressed and base64-encoded in inert data blocks.
+carries every asset inside it, gzip-compressed and base85-encoded in inert data blocks.
 
 How the file works, in order:
 
@@ -49,15 +49,16 @@ LIMIT = 12_000_000  # bytes: the whole file, what a teacher copies to a USB stic
 GZIP_LEVEL = 9
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
-# Embedded bytes (after gzip + base64) each part may take; the sum stays under LIMIT.
+# Embedded bytes (after gzip + base 85) each part may take; the sum stays under LIMIT,
+# leaving ~400 kB for the page to grow.
 BUDGETS: dict[str, int] = {
-    "Pyodide runtime": 6_390_000,
-    "NumPy": 3_460_000,
-    "micropip + packaging": 210_000,
+    "Pyodide runtime": 6_050_000,
+    "NumPy": 3_280_000,
+    "micropip + packaging": 200_000,
     "pytoy wheel": 60_000,
-    "data": 1_150_000,
-    "vendored JS/CSS": 480_000,
-    "page (HTML, JS, CSS, loader)": 240_000,
+    "data": 1_100_000,
+    "vendored JS/CSS": 460_000,  # katex.mjs is most of it
+    "page (HTML, JS, CSS, loader)": 450_000,  # inline CSS, with KaTeX's fonts as data: URIs
 }
 
 # Assets of the site that the single file leaves out.
@@ -323,13 +324,25 @@ def module_graph(site: Path, entries: Iterable[str]) -> Graph:
 LOADER_JS = r"""// pytoy single-file loader: embedded blocks -> blob: URLs -> the page's modules.
 const block = (id) => document.getElementById(id);
 const manifest = JSON.parse(block("pytoy-bundle").textContent);
+// Base 85 (RFC 1924's digits with & < > ` swapped for , . : [ so no block can hold "<"):
+// 5 characters per 4 bytes, the last group zero-padded; data-n is the real length.
+const DIGITS =
+  "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%,()*+-;.=:?@^_[{|}~";
+const VALUE = new Uint8Array(128);
+for (let i = 0; i < 85; i++) VALUE[DIGITS.charCodeAt(i)] = i;
 function decode(id) {
-  const el = block(id), text = el.textContent;
+  const el = block(id), text = el.textContent, n = Number(el.dataset.n);
   el.remove();
-  if (Uint8Array.fromBase64) return Uint8Array.fromBase64(text);
-  const bin = atob(text), out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+  const out = new Uint8Array((text.length / 5) * 4);
+  for (let i = 0, o = 0; i < text.length; i += 5) {
+    let v = 0;
+    for (let j = 0; j < 5; j++) v = v * 85 + VALUE[text.charCodeAt(i + j)];
+    out[o++] = v >>> 24;
+    out[o++] = (v >>> 16) & 255;
+    out[o++] = (v >>> 8) & 255;
+    out[o++] = v & 255;
+  }
+  return out.subarray(0, n);
 }
 const inflate = (bytes) =>
   new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).blob();
@@ -446,8 +459,14 @@ class Bundle:
     notes: list[str]
 
 
-def _pack(data: bytes) -> str:
-    return base64.b64encode(gzip.compress(data, GZIP_LEVEL, mtime=0)).decode("ascii")
+# RFC 1924 base 85 (Python's b85encode) with the four characters HTML cares about swapped.
+_B85_SAFE = bytes.maketrans(b"&<>`", b",.:[")
+
+
+def _pack(data: bytes) -> tuple[str, int]:
+    """gzip, then base 85 (25% overhead where base64 costs 33%); and the gzip length."""
+    gz = gzip.compress(data, GZIP_LEVEL, mtime=0)
+    return base64.b85encode(gz, pad=True).translate(_B85_SAFE).decode("ascii"), len(gz)
 
 
 def _transform(site: Path, asset_map: dict, notes: list[str]) -> dict[str, bytes]:
@@ -462,7 +481,7 @@ def _transform(site: Path, asset_map: dict, notes: list[str]) -> dict[str, bytes
     def lever(name: str, new: bytes, what: str) -> None:
         old = out[name]
         out[name] = new
-        before, after = len(_pack(old)), len(_pack(new))
+        before, after = len(_pack(old)[0]), len(_pack(new)[0])
         notes.append(
             f"{name}: {what}: embedded {before:,} -> {after:,} bytes "
             f"({after - before:+,}); sha256 {hashlib.sha256(new).hexdigest()}"
@@ -493,10 +512,10 @@ def write_bundle(site: Path, dest: Path, *, log: Log = progress) -> Bundle:
     blocks: list[str] = []
 
     def block(data: bytes, part: str) -> str:
-        packed = _pack(data)
+        packed, n = _pack(data)
         block_id = f"pytoy-{len(blocks)}"
-        kind = "application/x-pytoy-gzip-base64"  # a data block: never run, not a script
-        blocks.append(f'<script type="{kind}" id="{block_id}">{packed}</script>')
+        kind = "application/x-pytoy-gzip-base85"  # a data block: never run, not a script
+        blocks.append(f'<script type="{kind}" id="{block_id}" data-n="{n}">{packed}</script>')
         parts[part].raw += len(data)
         parts[part].embedded += len(packed) + 64
         return block_id
