@@ -69,9 +69,9 @@ class Vendored:
 # The one table of vendored front-end packages: add katex, @fontsource/..., axe-core here.
 VENDOR_NPM: tuple[Vendored, ...] = (
     Vendored("uplot", "1.6.32", ("dist/uPlot.esm.js", "dist/uPlot.min.css", "LICENSE")),
-    Vendored("katex", "0.19.1", ("dist/katex.mjs", "dist/katex.min.css", "LICENSE") + tuple(
+    Vendored("katex", "0.19.1", ("dist/katex.mjs", "dist/katex.min.css", "LICENSE", *(
         f"dist/fonts/KaTeX_{f}.woff2" for f in ("Main-Regular", "Main-Bold", "Math-Italic",
-                                                "Size1-Regular", "Size2-Regular", "AMS-Regular"))),
+                                                "Size1-Regular", "Size2-Regular", "AMS-Regular")))),
     Vendored("@fontsource/inter", "5.3.0", ("files/inter-latin-400-normal.woff2", "LICENSE")),
     Vendored("@fontsource/jetbrains-mono", "5.3.0",
              ("files/jetbrains-mono-latin-400-normal.woff2", "LICENSE")),
