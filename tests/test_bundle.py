@@ -6,7 +6,11 @@ with no console error, page error or CSP violation, and the file must fit its si
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from buildtools.bundle import BUNDLE_NAME, BUDGETS, LIMIT
+from buildtools.bundle import BUDGETS, BUNDLE_NAME, LIMIT
 from pytoy import api
 from tests.conftest import REPO, WAIT_MS, Recorded
 
@@ -26,6 +30,8 @@ pytestmark = pytest.mark.browser
 NAMES_TEXT = (REPO / "data" / "names.txt").read_text(encoding="utf-8")
 PAIRS_TEXT = (REPO / "data" / "en-hi.txt").read_text(encoding="utf-8")
 STEPS = 300
+FIREFOX = Path(os.environ.get("PYTOY_FIREFOX", "/usr/bin/firefox-esr"))
+FIREFOX_DIR = REPO / "tests" / "firefox"  # puppeteer-core: npm install --prefix tests/firefox
 
 # Through the worker protocol only (no buttons): own model names, CPython-comparable.
 RUN_JS = """async ({names, pairs, steps}) => {
@@ -107,20 +113,17 @@ def test_boots_offline_from_file_url(offline_page: dict[str, Any]) -> None:
     assert page.url.startswith("file://")
 
 
-def test_trains_samples_and_translates_like_cpython(offline_page: dict[str, Any]) -> None:
+def test_trains_samples_and_translates_like_cpython(
+    offline_page: dict[str, Any], reference: dict[str, Any]
+) -> None:
     page = offline_page["rec"].page
     got = page.evaluate(RUN_JS, {"names": NAMES_TEXT, "pairs": PAIRS_TEXT, "steps": STEPS})
 
-    api.create("bundle-ref", "names", text=NAMES_TEXT)
-    want = api.train_chunk("bundle-ref", STEPS)["losses"]
+    want = reference["losses"]
     assert len(got["losses"]) == STEPS
     assert max(abs(a - b) for a, b in zip(got["losses"], want, strict=True)) <= 1e-9
-    assert got["sample"] == api.sample("bundle-ref", 1, decode={"seed": 0})[0]["text"]
-
-    api.create("bundle-tr-ref", "translate", text=PAIRS_TEXT)
-    api.train_chunk("bundle-tr-ref", 50)
-    ref = api.translate("bundle-tr-ref", ["hello"], {"temperature": 0})[0]["text"]
-    assert got["translated"] == ref
+    assert got["sample"] == reference["sample"]
+    assert got["translated"] == reference["translated"]
 
 
 def test_no_network_no_errors(offline_page: dict[str, Any]) -> None:
@@ -132,3 +135,43 @@ def test_no_network_no_errors(offline_page: dict[str, Any]) -> None:
     assert rec.page_errors == []
     assert seen["rejections"] == []
     assert seen["csp"] == []
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict[str, Any]:
+    """CPython: the same runs the pages make through the worker protocol."""
+    api.create("bundle-ref", "names", text=NAMES_TEXT)
+    losses = api.train_chunk("bundle-ref", STEPS)["losses"]
+    sample = api.sample("bundle-ref", 1, decode={"seed": 0})[0]["text"]
+    api.create("bundle-tr-ref", "translate", text=PAIRS_TEXT)
+    api.train_chunk("bundle-tr-ref", 50)
+    translated = api.translate("bundle-tr-ref", ["hello"], {"temperature": 0})[0]["text"]
+    return {"losses": losses, "sample": sample, "translated": translated}
+
+
+def test_firefox_runs_the_single_file_offline(
+    bundle_file: Path, reference: dict[str, Any], tmp_path: Path
+) -> None:
+    """The same file in Firefox (Debian's firefox-esr over WebDriver BiDi, puppeteer-core)."""
+    node = shutil.which("node")
+    driver = FIREFOX_DIR / "node_modules" / "puppeteer-core"
+    if not (FIREFOX.exists() and node and driver.is_dir()):
+        pytest.skip("needs firefox-esr, node and `npm install --prefix tests/firefox`")
+    shot = tmp_path / "firefox.png"
+    proc = subprocess.run(
+        [node, str(FIREFOX_DIR / "bundle_check.mjs"), bundle_file.as_uri(),
+         str(REPO / "data" / "names.txt"), str(REPO / "data" / "en-hi.txt"), str(shot)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"\nfirefox: ready {report['ready']:.1f}s after opening it from file://")
+    assert report["status"] == "ready", report["statusText"]
+    assert report["errors"] == [] and report["aborted"] == []
+    run = report["run"]
+    got, want = run["losses"], reference["losses"]
+    assert len(got) == len(want) == STEPS
+    assert max(abs(a - b) for a, b in zip(got, want, strict=True)) <= 1e-9
+    assert run["sample"] == reference["sample"]
+    assert run["translated"] == reference["translated"]
+    assert shot.stat().st_size > 0
