@@ -599,7 +599,7 @@ def write_bundle(site: Path, dest: Path, *, log: Log = progress) -> Bundle:
 
 
 def report(bundle: Bundle, log: Log) -> None:
-    log(f"bundle: {bundle.path.name}: {bundle.size:,} bytes ({human_size(bundle.size)}), "
+    log(f"bundle: wrote {bundle.path}: {bundle.size:,} bytes ({human_size(bundle.size)}), "
         f"limit {LIMIT:,}")
     log(f"bundle:   {'part':30} {'raw':>11} {'embedded':>11} {'budget':>11}")
     for name, p in bundle.parts.items():
