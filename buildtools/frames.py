@@ -14,8 +14,8 @@ from pathlib import Path
 
 WORD = "rahul"
 REVEAL_STEPS = 3  # diffusion reveals rahul in three passes; AR needs one per letter
-SOURCES = ("diffusion.corrupt", "model.forward", "train.batch_loss", "sampling.Decoder.run",
-           "diffusion.loss_weights")
+SOURCES = ("generate.reveal", "diffusion.corrupt", "model.forward", "train.batch_loss",
+           "sampling.Decoder.run", "train.Trainer.run", "generate.translate")
 SAMPLE_DECODE = {"seed": 0}
 TRANSLATE_WORDS = ("hello", "water", "moon")
 

@@ -1,37 +1,65 @@
 // A denoising timeline, one row per step: the sample starts fully masked (?), and at each
 // step the model commits the letters it is most sure of (highlighted). "_" is padding after
-// the end of the name. The last line says whether the name was in the training set.
+// the end of the name. The last line says whether the name was in the training set (or, for a
+// translation, whether the question was seen in training and the answer was right).
+//
+// `upto` (optional) shows only rows 0…upto (0 is the start row); later rows keep their place
+// but are hidden, so an animation or a scrubber can reveal them without the layout jumping.
 
 const MASK = "?";
 const PAD = "_";
 
-/** Render `timeline` (one element of api.sample's result) into `root`. */
-export function renderTimeline(root, timeline) {
+/** Render `timeline` (one element of api.sample's, api.reveal's or api.translate's result). */
+export function renderTimeline(root, timeline, { upto = Infinity, verdict = true } = {}) {
   const rows = document.createElement("ol");
   rows.className = "timeline";
-  rows.append(row("start", timeline.start, new Set(), new Set(), []));
+  rows.append(row("start", timeline.start, new Set(), new Set(), [], "", timeline.answer_start));
   timeline.steps.forEach((step, i) => {
-    const label = `step ${i + 1}`;
-    rows.append(row(label, step.tokens, new Set(step.committed), new Set(step.remasked),
-                    step.confidence, step.candidates));
+    rows.append(row(`step ${i + 1}`, step.tokens, new Set(step.committed), new Set(step.remasked),
+                    step.confidence, step.candidates, timeline.answer_start));
   });
-
-  const verdict = document.createElement("p");
-  verdict.className = "verdict";
-  const name = document.createElement("strong");
-  name.className = "sampled-name";
-  name.textContent = timeline.text;
-  const badge = document.createElement("span");
-  badge.className = timeline.in_training_set ? "badge seen" : "badge new";
-  badge.textContent = timeline.in_training_set ? "from the training set" : "new: not in the training set";
-  verdict.append(name, " ", badge, ` · ${timeline.nfe} model calls`);
-
-  root.replaceChildren(rows, verdict);
+  [...rows.children].forEach((li, i) => {
+    li.classList.toggle("future", i > upto);
+    li.classList.toggle("current", i === Math.min(upto, timeline.steps.length));
+  });
+  const parts = [rows];
+  if (verdict && upto >= timeline.steps.length) parts.push(verdictLine(timeline));
+  root.replaceChildren(...parts);
   root.dataset.text = timeline.text;
 }
 
-function row(label, tokens, committed, remasked, confidence, candidates = "") {
+function verdictLine(timeline) {
+  const p = document.createElement("p");
+  p.className = "verdict";
+  const name = document.createElement("strong");
+  name.className = "sampled-name";
+  name.textContent = timeline.text;
+  p.append(name, " ");
+  if ("in_training_set" in timeline) {
+    p.append(badge(timeline.in_training_set ? "seen" : "new",
+                   timeline.in_training_set ? "from the training set" : "new: not in the training set"));
+  }
+  if ("question" in timeline) {
+    p.append(badge(timeline.seen ? "seen" : "new", timeline.seen ? "question seen in training" : "unseen: not in the training set"));
+    if (timeline.seen) {
+      p.append(" ", badge(timeline.correct ? "ok" : "wrong",
+                          timeline.correct ? "correct" : `expected ${timeline.expected}`));
+    }
+  }
+  p.append(` · ${timeline.nfe} model calls`);
+  return p;
+}
+
+function badge(kind, text) {
+  const span = document.createElement("span");
+  span.className = `badge ${kind}`;
+  span.textContent = text;
+  return span;
+}
+
+function row(label, tokens, committed, remasked, confidence, candidates = "", answerStart = 0) {
   const li = document.createElement("li");
+  li.dataset.tokens = tokens;
   const head = document.createElement("span");
   head.className = "label";
   head.textContent = label;
@@ -40,12 +68,19 @@ function row(label, tokens, committed, remasked, confidence, candidates = "") {
   [...tokens].forEach((ch, i) => {
     const cell = document.createElement("span");
     cell.className = "tok";
+    if (i < answerStart) cell.classList.add("fixed");
     if (ch === MASK) cell.classList.add("mask");
     if (ch === PAD) cell.classList.add("pad");
     if (committed.has(i)) cell.classList.add("new");
     if (remasked.has(i)) cell.classList.add("remasked");
     cell.textContent = ch;
     const c = confidence?.[i];
+    if (c != null) {
+      // confidence as a bar under the letter: the model's probability for it
+      cell.dataset.conf = String(c);
+      cell.style.setProperty("--conf", String(c));
+      cell.classList.add("has-conf");
+    }
     if (ch === MASK && c != null && candidates[i]) {
       cell.title = `best guess "${candidates[i]}" (${Math.round(c * 100)}% sure)`;
     } else if (committed.has(i) && c != null) {

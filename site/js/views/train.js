@@ -1,11 +1,15 @@
-// "Train in your browser": Train / Pause / Reset, learning rate, batch and seed, the live
-// loss chart, and a Sample button that shows how the model denoises a name.
+// "Train in your browser": Train / Pause / Reset / +500 more, the learning rate (a number box
+// and a log-scale slider), batch and seed, the live loss chart, and a Sample button that shows
+// how the model denoises a name. The trained model is saved in this browser (store.js) when a
+// run ends, and loaded again on the next visit; "Forget my model" removes it.
 // All Python runs in the worker; this file only sends requests and draws replies.
 
 import { clampSetting, writeSettings } from "../settings.js";
+import * as store from "../store.js";
 import { renderTimeline } from "./timeline.js";
 
 const NAME = "names"; // the model's session name in pytoy.api
+const MORE = 500; // steps added by "+500 more"
 
 export class TrainView {
   #client;
@@ -26,7 +30,9 @@ export class TrainView {
     this.#settings = settings;
     const $ = (sel) => root.querySelector(sel);
     this.el = {
-      train: $("#train-start"), pause: $("#train-pause"), reset: $("#train-reset"),
+      train: $("#train-start"), more: $("#train-more"), recover: $("#train-recover"),
+      slider: $("#train-lr-slider"), saved: $("#train-saved"), forget: $("#train-forget"),
+      pause: $("#train-pause"), reset: $("#train-reset"),
       lr: $("#train-lr"), batch: $("#train-batch"), seed: $("#train-seed"),
       step: $("#stat-step"), speed: $("#stat-speed"), loss: $("#stat-loss"), floor: $("#stat-floor"),
       floorNote: $("#floor-note"), message: $("#train-message"),
@@ -34,7 +40,15 @@ export class TrainView {
       params: $("#n-params"), names: $("#n-names"),
     };
     for (const name of ["lr", "batch", "seed"]) this.el[name].value = settings[name];
+    this.el.slider.value = String(Math.log10(settings.lr));
     this.el.train.addEventListener("click", () => this.train());
+    this.el.more.addEventListener("click", () => this.train(MORE));
+    this.el.slider.addEventListener("input", () => {
+      this.el.lr.value = String(Number((10 ** Number(this.el.slider.value)).toPrecision(2)));
+      this.#setLr();
+    });
+    this.el.recover.addEventListener("click", () => this.recover());
+    this.el.forget.addEventListener("click", () => this.forget());
     this.el.pause.addEventListener("click", () => this.pause());
     this.el.reset.addEventListener("click", () => this.reset());
     this.el.sample.addEventListener("click", () => this.sample());
@@ -50,13 +64,15 @@ export class TrainView {
     this.#defaults = defaults;
     this.#state = "busy";
     this.#render();
-    await this.#recreate();
+    if (!(await this.#restore())) await this.#recreate();
     this.#state = "idle";
     this.#render();
   }
 
-  async train() {
-    const steps = this.#defaults.steps.names;
+  /** Called with the step count whenever it changes (other sections offer "your model"). */
+  onStep = () => {};
+
+  async train(steps = this.#defaults.steps.names) {
     const run = ++this.#run;
     this.#say("");
     this.#state = "training";
@@ -68,7 +84,9 @@ export class TrainView {
       this.#say(r.paused ? `Paused at step ${r.step}.` : `Trained ${r.done} steps; press Train to go on.`);
     } catch (e) {
       this.#say(e.message, "error"); // e.g. diverged: weights are already restored in Python
+      this.el.recover.hidden = false;
     } finally {
+      if (run === this.#run) await this.#save();
       if (run === this.#run) this.#state = "idle";
       this.#render();
     }
@@ -89,11 +107,60 @@ export class TrainView {
     this.#render();
   }
 
+  /** After a misbehaving learning rate: back to the default, keep the (restored) weights. */
+  async recover() {
+    this.el.lr.value = String(this.#defaults.train.lr);
+    this.el.slider.value = String(Math.log10(this.#defaults.train.lr));
+    this.#setLr();
+    this.el.recover.hidden = true;
+    this.#say(`Learning rate back to ${this.#defaults.train.lr}. Press Train to go on from step ${this.root.dataset.step}.`);
+  }
+
+  async forget() {
+    store.forget("model:names");
+    this.el.saved.textContent = "Forgotten: nothing of yours is stored in this browser.";
+    await this.reset();
+  }
+
+  /** Save the model (its checkpoint JSON) so a reload keeps it; say so if storage fails. */
+  async #save() {
+    try {
+      const ckpt = await this.#client.call("export", { name: NAME });
+      const ok = store.save("model:names", ckpt);
+      this.el.saved.textContent = ok ? `Saved in this browser at step ${this.root.dataset.step}.`
+                                     : "Not saved: this browser refused to store the model.";
+    } catch (e) {
+      this.el.saved.textContent = `Not saved: ${e.message}`;
+    }
+  }
+
+  /** Load the model saved by an earlier visit, if any; true if it was restored. */
+  async #restore() {
+    const ckpt = store.load("model:names");
+    if (!ckpt) return false;
+    try {
+      const info = await this.#client.call("load", { name: NAME, ckpt });
+      await this.#showModel(info);
+      const history = await this.#client.call("history", { name: NAME });
+      if (history.length) this.#chart.add(history, info.step);
+      this.#say(`Welcome back: your model from last time, at step ${info.step}.`);
+      this.el.saved.textContent = `Saved in this browser at step ${info.step}.`;
+      return true;
+    } catch (e) {
+      this.el.saved.textContent = `Your saved model could not be loaded (${e.message}); starting fresh.`;
+      return false;
+    }
+  }
+
   async #recreate() {
     const { lr, batch, seed } = this.#settings;
     const info = await this.#client.request("reset", {
       name: NAME, task: "names", text: this.#dataset, model: { seed }, train: { lr, batch, seed },
     });
+    await this.#showModel(info);
+  }
+
+  async #showModel(info) {
     this.#samples = 0;
     this.el.params.textContent = info.params.toLocaleString("en");
     this.el.names.textContent = String(info.train_items.length);
@@ -120,6 +187,7 @@ export class TrainView {
   #stats({ step, examples_per_s, loss }) {
     this.el.step.textContent = String(step);
     this.root.dataset.step = String(step);
+    this.onStep(step);
     this.el.speed.textContent = examples_per_s == null ? "–" : Math.round(examples_per_s).toLocaleString("en");
     this.el.loss.textContent = loss == null ? "–" : loss.toFixed(3);
   }
@@ -143,6 +211,7 @@ export class TrainView {
       return;
     }
     this.el.lr.value = lr;
+    this.el.slider.value = String(Math.log10(lr));
     this.#settings.lr = lr;
     writeSettings(this.#settings);
     if (this.#state !== "loading") {
@@ -177,6 +246,9 @@ export class TrainView {
     const ready = s === "idle" || s === "training";
     this.root.dataset.training = String(s === "training");
     this.el.train.disabled = s !== "idle";
+    this.el.more.disabled = s !== "idle";
+    this.el.slider.disabled = !ready;
+    this.el.forget.disabled = s !== "idle";
     this.el.pause.disabled = s !== "training";
     this.el.reset.disabled = !ready;
     this.el.sample.disabled = !ready;

@@ -1,0 +1,20 @@
+// Tiny DOM helpers shared by the views.
+
+/** `el("li", {className: "x"}, "text", child)`: an element with properties and children. */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "dataset") Object.assign(node.dataset, v);
+    else node[k] = v;
+  }
+  node.append(...children);
+  return node;
+}
+
+/** Show `text` in a message paragraph; kind is "info" or "error". */
+export function say(node, text, kind = "info") {
+  node.textContent = text;
+  node.className = `message ${kind}`;
+}
+
+export const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;

@@ -1,0 +1,97 @@
+// Section V, "Denoise step by step": temperature, steps and strategy go to api.sample; the
+// returned timeline is drawn one row per step, with a scrubber that shows exactly step k
+// (0 = the all-? start). "Sample 12" fills a grid of names, each marked "from the training
+// set" or "new". The model is the shipped checkpoint, or the reader's from section IV.
+
+import { el, say } from "../dom.js";
+import { renderTimeline } from "./timeline.js";
+
+export class DenoiseView {
+  #client = null;
+  #draws = 0; // each press draws with a new seed
+  timeline = null;
+
+  constructor(root, { frames }) {
+    this.root = root;
+    const $ = (s) => root.querySelector(s);
+    this.el = { model: $("#denoise-model"), strategy: $("#denoise-strategy"), steps: $("#denoise-steps"),
+                temp: $("#denoise-temp"), run: $("#denoise-run"), grid: $("#denoise-grid"),
+                gridRun: $("#denoise-grid-run"), scrub: $("#denoise-scrub"), scrubOut: $("#denoise-scrub-out"),
+                frame: $("#denoise-frame"), timeline: $("#denoise-timeline"), message: $("#denoise-message") };
+    this.el.run.addEventListener("click", () => this.sample());
+    this.el.gridRun.addEventListener("click", () => this.grid());
+    this.el.scrub.addEventListener("input", () => this.scrubTo(Number(this.el.scrub.value)));
+    root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
+    this.show(frames.samples[0]);
+    this.showGrid(frames.samples);
+    this.#enable(false);
+  }
+
+  live(client) {
+    this.#client = client;
+    this.#enable(true);
+  }
+
+  #enable(on) {
+    for (const k of ["run", "gridRun", "model", "strategy", "steps", "temp"]) this.el[k].disabled = !on;
+  }
+
+  /** The reader's model exists once section IV has trained it a little. */
+  setOwnModel(step) {
+    const opt = this.el.model.querySelector("option[value=names]");
+    opt.textContent = `your model (section IV, step ${step})`;
+  }
+
+  decode() {
+    const num = (node, fallback) => (Number.isFinite(Number(node.value)) && node.value !== "" ? Number(node.value) : fallback);
+    return { strategy: this.el.strategy.value, steps: Math.round(num(this.el.steps, 0)),
+             temperature: num(this.el.temp, 0.8), seed: ++this.#draws };
+  }
+
+  async sample() {
+    await this.#try(async () => {
+      const [t] = await this.#client.call("sample", { name: this.el.model.value, n: 1, decode: this.decode() });
+      this.show(t);
+    });
+  }
+
+  async grid() {
+    await this.#try(async () => {
+      this.showGrid(await this.#client.call("sample", { name: this.el.model.value, n: 12, decode: this.decode() }));
+    });
+  }
+
+  show(timeline) {
+    this.timeline = timeline;
+    this.el.scrub.max = String(timeline.steps.length);
+    this.scrubTo(timeline.steps.length);
+  }
+
+  /** Show step k of the timeline: 0 is the start row, k the state after pass k. */
+  scrubTo(k) {
+    const t = this.timeline;
+    this.el.scrub.value = String(k);
+    this.el.scrubOut.value = String(k);
+    const tokens = k === 0 ? t.start : t.steps[k - 1].tokens;
+    this.el.frame.textContent = tokens;
+    this.el.frame.dataset.tokens = tokens;
+    this.root.dataset.step = String(k);
+    renderTimeline(this.el.timeline, t, { upto: k });
+  }
+
+  showGrid(timelines) {
+    this.el.grid.replaceChildren(...timelines.map((t) => el("li", { className: t.in_training_set ? "seen" : "new" },
+      el("span", { className: "sampled-name" }, t.text || "(empty)"),
+      el("span", { className: `badge ${t.in_training_set ? "seen" : "new"}` },
+         t.in_training_set ? "from the training set" : "new"))));
+  }
+
+  async #try(work) {
+    say(this.el.message, "");
+    try {
+      await work();
+    } catch (e) {
+      say(this.el.message, e.message, "error");
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// Section III, "A model that guesses the original": the network drawn from the model's real
+// configuration (api.info: sizes, shapes, parameter count), the vocabulary, and the loss
+// formula typeset by KaTeX (vendored, fonts self-hosted; katex.render builds DOM nodes, so
+// the page's Content-Security-Policy holds).
+
+import { el } from "../dom.js";
+
+const count = (shape) => shape.reduce((a, b) => a * b, 1);
+const fmt = (n) => n.toLocaleString("en");
+
+export function renderNetwork(root, info) {
+  const { config: c, shapes, params } = info;
+  const L = c.length;
+  const V = c.vocab_size;
+  const inputs = L * c.emb + (c.time_input ? 1 : 0);
+  const layer = (title, detail, weights) => el("div", { className: "layer" },
+    el("strong", {}, title), el("span", {}, detail),
+    weights ? el("span", { className: "weights" }, weights) : "");
+  const arrow = () => el("div", { className: "arrow", ariaHidden: "true" }, "↓");
+  const w = (names) => {
+    const n = names.reduce((s, k) => s + count(shapes[k]), 0);
+    return `${names.map((k) => `${k} ${shapes[k].join("×")}`).join(" + ")} = ${fmt(n)} weights`;
+  };
+  root.replaceChildren(
+    layer(`${L} positions`, `each one of ${V} symbols, e.g. ra?u?__`),
+    arrow(),
+    layer("embedding", `each symbol → ${c.emb} numbers; ${L} × ${c.emb} = ${L * c.emb}` +
+          (c.time_input ? `, plus t: ${inputs} inputs` : ""), w(["emb"])),
+    arrow(),
+    layer(`hidden layer, ${c.hidden} units`, `${c.activation}(inputs · w1 + b1)`, w(["w1", "b1"])),
+    arrow(),
+    layer(`output, ${L} × ${V} = ${L * V} scores`, "h · w2 + b2, then a softmax per position", w(["w2", "b2"])),
+    arrow(),
+    layer(`${L} probability lists`, `for each position, how likely each of the ${V} symbols is`),
+  );
+  root.dataset.params = String(params);
+  return `${fmt(params)} parameters in all: every one of them is a number that training adjusts.`;
+}
+
+export function renderVocab(root, vocab) {
+  const chips = [...vocab.symbols].map((ch) => {
+    const kind = ch === "?" ? "mask" : ch === "_" ? "pad" : "";
+    const title = ch === "?" ? "mask: a hidden letter" : ch === "_" ? "padding after the name" : `letter ${ch}`;
+    return el("span", { className: `tok chip ${kind}`, textContent: ch, title });
+  });
+  root.replaceChildren(...chips, el("span", { className: "note" }, ` ${vocab.symbols.length} symbols`));
+}
+
+/** Typeset the formula in data-tex; on any failure the plain-text fallback stays. */
+export function renderFormula(root, katex) {
+  try {
+    katex.render(root.dataset.tex, root, { displayMode: true, throwOnError: true, output: "htmlAndMathml" });
+    root.dataset.rendered = "katex";
+  } catch {
+    root.dataset.rendered = "fallback";
+  }
+}

@@ -1,0 +1,28 @@
+// Until Python is ready, live controls say so: "Python loading… 4 s" in every element marked
+// data-pending, ticking once a second; ready() clears them all.
+
+export class Pending {
+  #t0 = performance.now();
+  #timer;
+
+  constructor(doc = document) {
+    this.nodes = [...doc.querySelectorAll("[data-pending]")];
+    this.#tick();
+    this.#timer = setInterval(() => this.#tick(), 1000);
+  }
+
+  #tick() {
+    const s = Math.round((performance.now() - this.#t0) / 1000);
+    for (const n of this.nodes) n.textContent = `Python loading… ${s} s (the frames shown were computed when the page was built)`;
+  }
+
+  ready() {
+    clearInterval(this.#timer);
+    for (const n of this.nodes) n.textContent = "";
+  }
+
+  fail() {
+    clearInterval(this.#timer);
+    for (const n of this.nodes) n.textContent = "Python did not load: the frames shown were computed when the page was built.";
+  }
+}

@@ -1,0 +1,87 @@
+// Section I, "Not one token at a time": the AR model and the diffusion model each produce the
+// same word, side by side. Both timelines come from api.reveal (first from frames.json, which
+// the build computed with the same code, then live from the worker). Play / Step / Reset walk
+// through the passes; the AR model needs one pass per letter, diffusion only a few.
+
+import { reducedMotion } from "../dom.js";
+import { renderTimeline } from "./timeline.js";
+
+const FRAME_MS = 800;
+
+export class RevealView {
+  frame = 0;
+  timelines = null; // {ar, diffusion}
+  #timer = null;
+
+  constructor(root) {
+    this.root = root;
+    const $ = (s) => root.querySelector(s);
+    this.el = { play: $("#reveal-play"), step: $("#reveal-step"), reset: $("#reveal-reset"),
+                count: $("#reveal-frame"), ar: $("#reveal-ar .timeline-box"),
+                diffusion: $("#reveal-diffusion .timeline-box") };
+    this.el.play.addEventListener("click", () => this.play());
+    this.el.step.addEventListener("click", () => this.step());
+    this.el.reset.addEventListener("click", () => this.reset());
+  }
+
+  /** New timelines ({ar, diffusion}, each an api.reveal result); keeps the current frame. */
+  show(timelines, source) {
+    const first = this.timelines === null;
+    this.timelines = timelines;
+    if (first) this.frame = this.last; // open on the finished comparison; Play replays it
+    this.root.dataset.source = source;
+    this.#draw();
+  }
+
+  /** Live: ask the worker for both timelines (shipped checkpoints, or the reader's models). */
+  async live(client, word, steps, names = { diffusion: "shipped", ar: "shipped-ar" }) {
+    const [diffusion, ar] = await Promise.all([
+      client.call("reveal", { name: names.diffusion, word, decode: { steps } }),
+      client.call("reveal", { name: names.ar, word }),
+    ]);
+    this.show({ ar, diffusion }, "live");
+  }
+
+  get last() {
+    return Math.max(this.timelines.ar.steps.length, this.timelines.diffusion.steps.length);
+  }
+
+  play() {
+    if (this.#timer) return this.#stop();
+    if (this.frame >= this.last) this.frame = 0;
+    if (reducedMotion()) {
+      this.frame = this.last; // no animation: show every pass at once
+      return this.#draw();
+    }
+    this.el.play.textContent = "Stop";
+    this.#timer = setInterval(() => (this.frame < this.last ? this.step() : this.#stop()), FRAME_MS);
+    this.step();
+  }
+
+  step() {
+    this.frame = Math.min(this.frame + 1, this.last);
+    this.#draw();
+  }
+
+  reset() {
+    this.#stop();
+    this.frame = 0;
+    this.#draw();
+  }
+
+  #stop() {
+    clearInterval(this.#timer);
+    this.#timer = null;
+    this.el.play.textContent = "Play";
+  }
+
+  #draw() {
+    if (!this.timelines) return;
+    const { ar, diffusion } = this.timelines;
+    renderTimeline(this.el.ar, ar, { upto: this.frame, verdict: false });
+    renderTimeline(this.el.diffusion, diffusion, { upto: this.frame, verdict: false });
+    this.root.dataset.frame = String(this.frame);
+    const done = (t) => (this.frame >= t.steps.length ? "done" : `${t.steps.length - this.frame} to go`);
+    this.el.count.textContent = `pass ${this.frame} of ${this.last} · AR ${done(ar)}, diffusion ${done(diffusion)}`;
+  }
+}

@@ -1,0 +1,110 @@
+// Section VII, "From words to answers": the 30 pairs, a word box whose answer denoises with the
+// question held fixed (api.translate), a check of all 30 pairs, and training a translator
+// from scratch with its answer-only loss chart. Unseen words run and are flagged; characters
+// outside the vocabulary come back as a one-line message from pytoy, shown inline.
+
+import { el, say } from "../dom.js";
+import { renderTimeline } from "./timeline.js";
+
+const MINE = "translate-mine";
+
+export class TranslateView {
+  #client = null;
+  #chart;
+  #text; // data/en-hi.txt, for training from scratch
+  #training = false;
+  model = "translate";
+
+  constructor(root, { frames, chart, text }) {
+    this.root = root;
+    this.#chart = chart;
+    this.#text = text;
+    const $ = (s) => root.querySelector(s);
+    this.el = { word: $("#translate-word"), run: $("#translate-run"), check: $("#translate-check"),
+                message: $("#translate-message"), timeline: $("#translate-timeline"), score: $("#translate-score"),
+                train: $("#translate-train"), pause: $("#translate-pause"), shipped: $("#translate-use-shipped"),
+                step: $("#translate-step"), pairs: $("#translate-pairs") };
+    this.items = frames.translate.items;
+    this.el.pairs.append(...this.items.map((p) => {
+      const [q, a] = p.split(">");
+      return el("li", {}, el("span", {}, q), " → ", el("strong", {}, a));
+    }));
+    this.el.run.addEventListener("click", () => this.translate());
+    this.el.word.addEventListener("keydown", (e) => e.key === "Enter" && (e.preventDefault(), this.translate()));
+    this.el.check.addEventListener("click", () => this.checkAll());
+    this.el.train.addEventListener("click", () => this.train());
+    this.el.pause.addEventListener("click", () => this.#client.request("pause", { name: MINE }));
+    this.el.shipped.addEventListener("click", () => this.#use("translate"));
+    root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
+    renderTimeline(this.el.timeline, frames.translate.timelines[0]);
+    this.#render();
+  }
+
+  live(client) {
+    this.#client = client;
+    this.#render();
+  }
+
+  async translate() {
+    const word = this.el.word.value.trim();
+    await this.#try(async () => {
+      const [t] = await this.#client.call("translate", { name: this.model, words: [word], decode: { temperature: 0 } });
+      renderTimeline(this.el.timeline, t);
+    });
+  }
+
+  async checkAll() {
+    const words = this.items.map((p) => p.split(">")[0]);
+    await this.#try(async () => {
+      const out = await this.#client.call("translate", { name: this.model, words, decode: { temperature: 0 } });
+      const right = out.filter((t) => t.correct).length;
+      const wrong = out.filter((t) => !t.correct).map((t) => `${t.question}→${t.text} (not ${t.expected})`);
+      this.el.score.textContent = `${right} of ${out.length} pairs right` + (wrong.length ? `; wrong: ${wrong.join(", ")}` : ".");
+      this.root.dataset.score = `${right}/${out.length}`;
+    });
+  }
+
+  async train() {
+    this.#training = true;
+    this.#render();
+    await this.#try(async () => {
+      if (this.model !== MINE) {
+        await this.#client.request("reset", { name: MINE, task: "translate", text: this.#text });
+        this.#chart.clear();
+        const floor = await this.#client.call("loss_floor", { name: MINE });
+        this.#chart.setFloor(floor.value);
+      }
+      const r = await this.#client.request("train", { name: MINE, steps: 3000 }, {
+        onProgress: (p) => { this.#chart.add(p.losses, p.step); this.el.step.textContent = `step ${p.step} · loss ${p.loss.toFixed(3)}`; },
+      });
+      this.#use(MINE);
+      say(this.el.message, `Your translator (step ${r.step}) now answers above. Check all 30 to see how far it has come.`);
+    });
+    this.#training = false;
+    this.#render();
+  }
+
+  #use(name) {
+    this.model = name;
+    this.root.dataset.model = name;
+    this.#render();
+  }
+
+  #render() {
+    const ready = this.#client !== null;
+    this.el.run.disabled = !ready;
+    this.el.check.disabled = !ready;
+    this.el.train.disabled = !ready || this.#training;
+    this.el.pause.disabled = !this.#training;
+    this.el.shipped.disabled = !ready || this.model === "translate";
+  }
+
+  async #try(work) {
+    say(this.el.message, "");
+    try {
+      await work();
+    } catch (e) {
+      say(this.el.message, e.message, "error");
+    }
+  }
+}
