@@ -6,26 +6,29 @@ with no console error, page error or CSP violation, and the file must fit its si
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
 import shutil
 import subprocess
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from buildtools.bundle import BUDGETS, BUNDLE_NAME, LIMIT
+from buildtools import default_cache
+from buildtools.assets import PYODIDE_DIR, PYODIDE_WHEELS, missing_files
+from buildtools.bundle import BUDGETS, BUNDLE_NAME, LIMIT, STDLIB_DROP, keep_stdlib
 from pytoy import api
 from tests.conftest import REPO, WAIT_MS, Recorded
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Route
 
-pytestmark = pytest.mark.browser
 
 NAMES_TEXT = (REPO / "data" / "names.txt").read_text(encoding="utf-8")
 PAIRS_TEXT = (REPO / "data" / "en-hi.txt").read_text(encoding="utf-8")
@@ -90,12 +93,14 @@ def offline_page(browser: Browser, bundle_file: Path) -> Iterator[dict[str, Any]
     context.close()
 
 
+@pytest.mark.browser
 def test_the_file_fits_its_budget(bundle_file: Path) -> None:
     size = bundle_file.stat().st_size
     assert sum(BUDGETS.values()) <= LIMIT
     assert size <= LIMIT, f"{size:,} bytes, {size - LIMIT:,} over the {LIMIT:,}-byte limit"
 
 
+@pytest.mark.browser
 def test_the_file_carries_everything_and_its_own_policy(bundle_file: Path) -> None:
     html = bundle_file.read_text(encoding="utf-8")
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
@@ -107,12 +112,14 @@ def test_the_file_carries_everything_and_its_own_policy(bundle_file: Path) -> No
     assert not re.search(r'<(?:script|link|img)\b[^>]*\b(?:src|href)="(?!data:|#)', html)
 
 
+@pytest.mark.browser
 def test_boots_offline_from_file_url(offline_page: dict[str, Any]) -> None:
     page = offline_page["rec"].page
     assert page.get_attribute("body", "data-status") == "ready", page.inner_text("#status")
     assert page.url.startswith("file://")
 
 
+@pytest.mark.browser
 def test_trains_samples_and_translates_like_cpython(
     offline_page: dict[str, Any], reference: dict[str, Any]
 ) -> None:
@@ -126,6 +133,7 @@ def test_trains_samples_and_translates_like_cpython(
     assert got["translated"] == reference["translated"]
 
 
+@pytest.mark.browser
 def test_no_network_no_errors(offline_page: dict[str, Any]) -> None:
     rec: Recorded = offline_page["rec"]
     seen = rec.in_page()
@@ -149,6 +157,7 @@ def reference() -> dict[str, Any]:
     return {"losses": losses, "sample": sample, "translated": translated}
 
 
+@pytest.mark.browser
 def test_firefox_runs_the_single_file_offline(
     bundle_file: Path, reference: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -175,3 +184,42 @@ def test_firefox_runs_the_single_file_offline(
     assert run["sample"] == reference["sample"]
     assert run["translated"] == reference["translated"]
     assert shot.stat().st_size > 0
+
+
+def _imports(source: str) -> set[str]:
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module)
+    return out
+
+
+def test_pruned_stdlib_keeps_what_pytoy_micropip_and_pyodide_import() -> None:
+    """Static check of the stdlib lever: nothing that runs in the page imports a dropped module.
+
+    (NumPy's own np.info, numpy.ma.testutils and an example script do import pydoc,
+    unittest and timeit, which the single file leaves out; pytoy uses none of them.)
+    """
+    cache = default_cache()
+    if missing_files(cache):
+        pytest.skip("asset cache incomplete: run `python build.py fetch` first")
+    sources = [(str(p), p.read_text(encoding="utf-8")) for p in (REPO / "pytoy").glob("*.py")]
+    pyodide = cache / PYODIDE_DIR
+    for pkg in ("micropip", "packaging"):
+        with zipfile.ZipFile(pyodide / PYODIDE_WHEELS[pkg]) as zf:
+            sources += [(n, zf.read(n).decode()) for n in zf.namelist() if n.endswith(".py")]
+    with zipfile.ZipFile(pyodide / "python_stdlib.zip") as zf:
+        sources += [(n, zf.read(n).decode()) for n in zf.namelist()
+                    if n.startswith(("pyodide/", "_pyodide/")) and n.endswith(".py")]
+    dropped = [d.removesuffix(".py").rstrip("/") for d in STDLIB_DROP]
+    bad = []
+    for name, source in sources:
+        for module in _imports(source):
+            path = module.replace(".", "/")
+            if any(path == d or path.startswith(d + "/") for d in dropped):
+                bad.append(f"{name}: {module}")
+            if path.startswith("encodings/") and not keep_stdlib(path + ".py"):
+                bad.append(f"{name}: {module}")
+    assert bad == []
