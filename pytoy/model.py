@@ -26,10 +26,10 @@ ARCHS = ("diffusion", "ar")
 ACTIVATIONS = ("tanh", "relu")
 Params = dict[str, np.ndarray]
 
-# Pyodide's NumPy has no BLAS: there `@` is a naive triple loop and einsum's inner kernels
-# are ~2× faster on these small matrices. The subscripts below were picked per contraction by
-# measurement (bench/README.md): each keeps the operands in their stored layout — no `.T`
-# views, whose strided inner loops are slower — and the reduction where einsum runs fastest.
+# Pyodide's NumPy has no BLAS: there `@` is a naive triple loop and einsum is ~1.8× faster on
+# these small matrices. Each contraction names its own subscripts, so no operand needs a
+# `.T` view and weight gradients can be written straight into the optimiser's buffer; the
+# alternative subscript forms measured within noise of each other (bench/NOTES.md).
 # CPython has BLAS, where `@`/np.dot win by far.
 _EINSUM = sys.platform == "emscripten"
 
