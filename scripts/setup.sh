@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install what building and testing need, skipping what is already there:
-# Debian's Chromium (browser tests) and Node/npm (to fetch Pyodide's npm package),
-# the Python tools, and the pinned, checksum-verified Pyodide assets.
+# Debian's Chromium and Firefox ESR (browser tests), Node/npm (to fetch Pyodide's npm
+# package; puppeteer-core drives Firefox), the Python tools, and the pinned,
+# checksum-verified Pyodide assets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v firefox-esr >/dev/null 2>&1 || need+=(firefox-esr)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
@@ -20,4 +22,7 @@ fi
 
 PIP_ROOT_USER_ACTION=ignore python3 -m pip install -q --disable-pip-version-check \
   -r requirements-test.txt
+if [ ! -d tests/firefox/node_modules/puppeteer-core ]; then
+  npm ci --prefix tests/firefox --no-audit --no-fund --loglevel=error
+fi
 python3 build.py fetch
