@@ -114,6 +114,34 @@ def test_section_four_plus_500_advances_by_500(app: Recorded) -> None:
     assert "Saved in this browser" in page.inner_text("#train-saved")
 
 
+def test_section_four_a_wild_learning_rate_misbehaves_and_the_reader_recovers(
+    app: Recorded,
+) -> None:
+    page = app.page
+    before = int(page.get_attribute("#train", "data-step"))
+    set_range(page, "#train-lr-slider", 1)
+    assert page.input_value("#train-lr") == "10"
+    assert page.is_visible("#train-recover")
+    page.click("#train-more")
+    page.wait_for_selector("#train[data-training=true]")
+    page.wait_for_selector("#train[data-training=false]")  # diverged (and rolled back) or done
+    page.click("#train-recover")
+    assert page.input_value("#train-lr") == "0.1"
+    assert page.is_hidden("#train-recover")
+    after = int(page.get_attribute("#train", "data-step"))
+    page.click("#train-more")
+    page.wait_for_selector("#train[data-training=true]")
+    page.wait_for_selector("#train[data-training=false]")
+    assert int(page.get_attribute("#train", "data-step")) == after + 500 >= before + 500
+
+
+def test_section_one_can_use_the_readers_model(app: Recorded) -> None:
+    page = app.page
+    page.select_option("#reveal-model", "names")
+    page.wait_for_selector("#reveal[data-model=names]")
+    assert rows(page, "#reveal-diffusion")[-1] == "rahul__"  # reveal is forced to the word
+
+
 def test_section_four_log_slider_sets_the_learning_rate(app: Recorded) -> None:
     page = app.page
     set_range(page, "#train-lr-slider", -2)

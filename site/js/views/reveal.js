@@ -22,6 +22,9 @@ export class RevealView {
     this.el.play.addEventListener("click", () => this.play());
     this.el.step.addEventListener("click", () => this.step());
     this.el.reset.addEventListener("click", () => this.reset());
+    this.el.model = $("#reveal-model");
+    this.el.model.disabled = true;
+    this.el.model.addEventListener("change", () => this.#switch());
   }
 
   /** New timelines ({ar, diffusion}, each an api.reveal result); keeps the current frame. */
@@ -35,11 +38,23 @@ export class RevealView {
 
   /** Live: ask the worker for both timelines (shipped checkpoints, or the reader's models). */
   async live(client, word, steps, names = { diffusion: "shipped", ar: "shipped-ar" }) {
+    Object.assign(this, { client, word, steps });
+    this.el.model.disabled = false;
     const [diffusion, ar] = await Promise.all([
       client.call("reveal", { name: names.diffusion, word, decode: { steps } }),
       client.call("reveal", { name: names.ar, word }),
     ]);
     this.show({ ar, diffusion }, "live");
+  }
+
+  /** "Train it yourself": the reader's diffusion model from section IV replaces the shipped one. */
+  async #switch() {
+    try {
+      await this.live(this.client, this.word, this.steps, { diffusion: this.el.model.value, ar: "shipped-ar" });
+      this.root.dataset.model = this.el.model.value;
+    } catch (e) {
+      this.el.count.textContent = e.message;
+    }
   }
 
   get last() {

@@ -212,6 +212,7 @@ export class TrainView {
     }
     this.el.lr.value = lr;
     this.el.slider.value = String(Math.log10(lr));
+    this.el.recover.hidden = lr <= 1; // above 1 this model tends to misbehave: offer the way back
     this.#settings.lr = lr;
     writeSettings(this.#settings);
     if (this.#state !== "loading") {
