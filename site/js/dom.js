@@ -17,4 +17,15 @@ export function say(node, text, kind = "info") {
   node.className = `message ${kind}`;
 }
 
+/** Run `work`, showing its error (a one-line message from Python) in `node` instead of
+ *  letting it escape as an unhandled rejection. Clears the old message first. */
+export async function attempt(node, work) {
+  say(node, "");
+  try {
+    await work();
+  } catch (e) {
+    say(node, e.message, "error");
+  }
+}
+
 export const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;

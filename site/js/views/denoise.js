@@ -3,7 +3,7 @@
 // (0 = the all-? start). "Sample 12" fills a grid of names, each marked "from the training
 // set" or "new". The model is the shipped checkpoint, or the reader's from section IV.
 
-import { el, say } from "../dom.js";
+import { attempt, el } from "../dom.js";
 import { renderTimeline } from "./timeline.js";
 
 export class DenoiseView {
@@ -86,12 +86,7 @@ export class DenoiseView {
          t.in_training_set ? "from the training set" : "new"))));
   }
 
-  async #try(work) {
-    say(this.el.message, "");
-    try {
-      await work();
-    } catch (e) {
-      say(this.el.message, e.message, "error");
-    }
+  #try(work) {
+    return attempt(this.el.message, work);
   }
 }

@@ -3,7 +3,7 @@
 // from scratch with its answer-only loss chart. Unseen words run and are flagged; characters
 // outside the vocabulary come back as a one-line message from pytoy, shown inline.
 
-import { el, say } from "../dom.js";
+import { attempt, el, say } from "../dom.js";
 import { renderTimeline } from "./timeline.js";
 
 const MINE = "translate-mine";
@@ -99,12 +99,7 @@ export class TranslateView {
     this.el.shipped.disabled = !ready || this.model === "translate";
   }
 
-  async #try(work) {
-    say(this.el.message, "");
-    try {
-      await work();
-    } catch (e) {
-      say(this.el.message, e.message, "error");
-    }
+  #try(work) {
+    return attempt(this.el.message, work);
   }
 }
