@@ -8,6 +8,7 @@ CSP violation, no request outside the page's origin.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 CKPT = REPO / "data" / "checkpoints"
+# A connection that asks to save data (Chromium has no switch for it).
+SAVE_DATA = "Object.defineProperty(navigator, 'connection', {value: {saveData: true}});"
 
 
 @pytest.fixture(scope="module")
@@ -222,3 +225,21 @@ def test_a_trained_model_survives_a_reload(browser: Browser, site_url: str) -> N
 
 def test_the_whole_page_stayed_clean(app: Recorded, site_url: str) -> None:
     app.assert_clean(site_url)
+
+
+def test_save_data_asks_before_downloading_python(browser: Browser, site_url: str) -> None:
+    rec, context = open_recorded(browser, site_url, init_script=SAVE_DATA)
+    page = rec.page
+    try:
+        button = page.wait_for_selector("#load-python")
+        assert re.fullmatch(r"Load Python \(\d+\.\d MB\)", button.inner_text())
+        page.wait_for_function("() => window.pytoy && window.pytoy.frames")
+        assert page.evaluate("() => window.pytoy.frames.reveal.diffusion.text") == "rahul"
+        page.wait_for_timeout(1000)
+        assert page.get_attribute("body", "data-status") == "waiting"
+        assert not [u for u in rec.requests if "pyodide.asm.wasm" in u]
+        button.click()
+        page.wait_for_selector("body[data-status=ready]")
+        assert [u for u in rec.requests if "pyodide.asm.wasm" in u]
+    finally:
+        context.close()

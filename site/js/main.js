@@ -61,6 +61,28 @@ function firstFrames(frames, uPlot) {
   return views;
 }
 
+/** On a connection that asks to save data, wait for the reader to ask for Python. */
+// The runtime files the worker downloads (boot.js STAGES; not imported: main.js must start even
+// when boot.js is broken, so the worker's failure can be reported).
+const RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
+  "pyodide-lock.json", "numpy_wheel", "micropip_wheel", "packaging_wheel", "pytoy_wheel"];
+
+function askBeforeDownloading(assets) {
+  if (!navigator.connection?.saveData) return Promise.resolve();
+  const mb = (assets.bytes(RUNTIME_FILES) / 1e6).toFixed(1);
+  const note = document.createElement("p");
+  note.textContent = `Your browser asks to save data. The Python runtime is ${mb} MB; ` +
+                     "the sections below show precomputed results until you load it. ";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.id = "load-python";
+  button.textContent = `Load Python (${mb} MB)`;
+  note.append(button);
+  $("#status").append(note);
+  body.dataset.status = "waiting";
+  return new Promise((resolve) => button.addEventListener("click", () => { note.remove(); resolve(); }, { once: true }));
+}
+
 async function main() {
   const problem = unsupported();
   if (problem) return fail(problem);
@@ -103,6 +125,7 @@ async function main() {
   train.onStep = (step) => views.denoise.setOwnModel(step);
   Object.assign(window.pytoy, { train, views, frames });
 
+  await askBeforeDownloading(assets);
   const t0 = performance.now();
   let init;
   try {
