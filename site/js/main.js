@@ -7,7 +7,10 @@
 //   await pytoy.client.call("sample", { name: "names" })
 
 import { httpStatus, loadAssetMap } from "./assets.js";
+import { mountBeyond } from "./beyond.js";
+import { mountClassroom } from "./classroom.js";
 import { PythonClient } from "./client.js";
+import { mountLimits } from "./limits.js";
 import { readSettings } from "./settings.js";
 import { LossChart } from "./views/chart.js";
 import { CorruptView } from "./views/corrupt.js";
@@ -59,6 +62,25 @@ function firstFrames(frames, uPlot) {
   renderVocab($("#model-vocab"), frames.info.vocab);
   views.translateChart = new LossChart($("#translate-chart"), uPlot);
   return views;
+}
+
+/** Run one extra section's mount or live step; a failure is shown in the page's status and
+ *  logged, and the rest of the page carries on. */
+function attemptExtra(name, work) {
+  const report = (e) => {
+    console.error(`section ${name}:`, e);
+    const note = document.createElement("p");
+    note.className = "message error";
+    note.textContent = `Part of the page (${name}) failed to start: ${e.message}`;
+    $("#status").append(note);
+    return null;
+  };
+  try {
+    const out = work();
+    return out instanceof Promise ? out.catch(report) : out;
+  } catch (e) {
+    return report(e);
+  }
 }
 
 /** On a connection that asks to save data, wait for the reader to ask for Python. */
@@ -124,6 +146,11 @@ async function main() {
   const train = new TrainView($("#train"), { client, chart, settings, dataset });
   train.onStep = (step) => views.denoise.setOwnModel(step);
   Object.assign(window.pytoy, { train, views, frames });
+  // Sections beyond the seed explainer, each mounted on its own: one failing to start
+  // must not take the others down.
+  const ctx = { frames, uPlot, views, train, settings };
+  const extras = [["beyond", mountBeyond], ["limits", mountLimits], ["classroom", mountClassroom]]
+    .map(([name, mount]) => ({ name, section: attemptExtra(name, () => mount(ctx)) }));
 
   await askBeforeDownloading(assets);
   const t0 = performance.now();
@@ -154,6 +181,9 @@ async function main() {
     await train.start(await client.call("defaults"));
   } catch (e) {
     return fail(e.message);
+  }
+  for (const { name, section } of extras) {
+    if (section) await attemptExtra(name, () => section.live(client));
   }
   body.dataset.status = "ready";
 }

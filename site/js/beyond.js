@@ -1,0 +1,13 @@
+// Sections VIII–IX (the race, decoding strategies and the confidence chart).
+// main.js calls mount() once the build's frames are drawn (Python not ready yet) and the
+// returned live(client) once the shipped checkpoints are loaded in the worker.
+
+/** ctx: {frames, uPlot, views, train, settings}; returns {live(client)}. */
+export function mountBeyond(ctx) {
+  void ctx;
+  return {
+    async live(client) {
+      void client;
+    },
+  };
+}
