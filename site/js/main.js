@@ -19,6 +19,7 @@ import { LoadingView } from "./views/loading.js";
 import { renderFormula, renderNetwork, renderVocab } from "./views/network.js";
 import { Pending } from "./views/pending.js";
 import { RevealView } from "./views/reveal.js";
+import { mountShare } from "./views/share.js";
 import { SourceView } from "./views/source.js";
 import { TrainView } from "./views/train.js";
 import { TranslateView } from "./views/translate.js";
@@ -50,11 +51,11 @@ async function fetchText(assets, name) {
 }
 
 /** Sections I, II, III, V, VI and VII drawn from the build's frames (no Python needed). */
-function firstFrames(frames, uPlot) {
+function firstFrames(frames, uPlot, settings) {
   const views = {
     reveal: new RevealView($("#reveal")),
     corrupt: new CorruptView($("#corrupt"), { frames }),
-    denoise: new DenoiseView($("#denoise"), { frames }),
+    denoise: new DenoiseView($("#denoise"), { frames, settings }),
     source: new SourceView(document, frames),
   };
   views.reveal.show(frames.reveal, "frames");
@@ -140,7 +141,8 @@ async function main() {
   } catch (e) {
     return fail(`Could not load the page's data: ${e.message}.`);
   }
-  const views = firstFrames(frames, uPlot);
+  const views = firstFrames(frames, uPlot, settings);
+  mountShare($("#share"));
   views.translate = new TranslateView($("#translate"), { frames, chart: views.translateChart, text: pairs });
   const chart = new LossChart($("#loss-chart"), uPlot);
   const train = new TrainView($("#train"), { client, chart, settings, dataset });

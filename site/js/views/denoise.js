@@ -2,8 +2,11 @@
 // returned timeline is drawn one row per step, with a scrubber that shows exactly step k
 // (0 = the all-? start). "Sample 12" fills a grid of names, each marked "from the training
 // set" or "new". The model is the shipped checkpoint, or the reader's from section IV.
+// Strategy, steps and temperature are shareable settings (settings.js): read from the URL or
+// this browser at start, written back whenever they change.
 
 import { attempt, el } from "../dom.js";
+import { clampSetting, writeSettings } from "../settings.js";
 import { renderTimeline } from "./timeline.js";
 
 export class DenoiseView {
@@ -11,8 +14,11 @@ export class DenoiseView {
   #draws = 0; // each press draws with a new seed
   timeline = null;
 
-  constructor(root, { frames }) {
+  #settings;
+
+  constructor(root, { frames, settings }) {
     this.root = root;
+    this.#settings = settings;
     const $ = (s) => root.querySelector(s);
     this.el = { model: $("#denoise-model"), strategy: $("#denoise-strategy"), steps: $("#denoise-steps"),
                 temp: $("#denoise-temp"), run: $("#denoise-run"), grid: $("#denoise-grid"),
@@ -22,9 +28,33 @@ export class DenoiseView {
     this.el.gridRun.addEventListener("click", () => this.grid());
     this.el.scrub.addEventListener("input", () => this.scrubTo(Number(this.el.scrub.value)));
     root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
+    this.length = frames.info.layout.a_len; // steps beyond the name's length change nothing
+    this.el.steps.max = String(this.length);
+    if (settings) this.#applySettings();
     this.show(frames.samples[0]);
     this.showGrid(frames.samples);
     this.#enable(false);
+  }
+
+  /** Show the settings in the controls, and keep them in the URL when the reader changes one. */
+  #applySettings() {
+    const s = this.#settings;
+    this.el.strategy.value = s.strategy;
+    this.el.steps.value = String(Math.min(s.steps, this.length));
+    this.el.temp.value = String(s.temp);
+    const bind = (node, name) => node.addEventListener("change", () => {
+      const value = clampSetting(name, node.value);
+      if (value === null) {
+        node.value = String(s[name]); // not usable: show the last good value again
+        return;
+      }
+      s[name] = name === "steps" ? Math.min(value, this.length) : value;
+      node.value = String(s[name]);
+      writeSettings(s);
+    });
+    bind(this.el.strategy, "strategy");
+    bind(this.el.steps, "steps");
+    bind(this.el.temp, "temp");
   }
 
   live(client) {
