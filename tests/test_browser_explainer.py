@@ -243,3 +243,36 @@ def test_save_data_asks_before_downloading_python(browser: Browser, site_url: st
         assert [u for u in rec.requests if "pyodide.asm.wasm" in u]
     finally:
         context.close()
+
+
+def test_a_trained_translator_survives_a_reload(browser: Browser, site_url: str) -> None:
+    rec, context = open_recorded(browser, site_url + "#translate")
+    page = rec.page
+    try:
+        page.wait_for_selector("body[data-status=ready]")
+        page.click("#translate-train")
+        page.wait_for_function(
+            "() => /step \\d+/.test(document.querySelector('#translate-step').textContent)"
+        )
+        page.click("#translate-pause")
+        page.wait_for_selector("#translate[data-model=translate-mine]")
+        page.wait_for_function(
+            "() => document.querySelector('#translate-saved')"
+            ".textContent.includes('saved in this browser')"
+        )
+        step = page.evaluate("() => pytoy.client.call('info', {name: 'translate-mine'})")["step"]
+        assert 0 < step < 3000
+        page.reload()
+        page.wait_for_selector("body[data-status=ready]")
+        assert page.get_attribute("#translate", "data-model") == "translate-mine"
+        assert f"step {step}" in page.inner_text("#translate-saved")
+        again = page.evaluate("() => pytoy.client.call('info', {name: 'translate-mine'})")["step"]
+        assert again == step
+        page.click("#translate-forget")
+        assert page.get_attribute("#translate", "data-model") == "translate"
+        page.reload()
+        page.wait_for_selector("body[data-status=ready]")
+        assert page.get_attribute("#translate", "data-model") in (None, "translate")
+        rec.assert_clean(site_url)
+    finally:
+        context.close()

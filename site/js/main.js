@@ -177,7 +177,7 @@ async function main() {
     pending.ready();
     views.source.live(client);
     views.denoise.live(client);
-    views.translate.live(client);
+    await views.translate.live(client);
     await views.corrupt.live(client);
     await views.reveal.live(client, frames.word, frames.reveal.steps);
     await train.start(await client.call("defaults"));

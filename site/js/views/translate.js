@@ -2,11 +2,15 @@
 // question held fixed (api.translate), a check of all 30 pairs, and training a translator
 // from scratch with its answer-only loss chart. Unseen words run and are flagged; characters
 // outside the vocabulary come back as a one-line message from pytoy, shown inline.
+// The reader's translator is saved in this browser (store.js) when its training ends or is
+// paused, and is back on the next visit; "Forget my translator" removes it.
 
 import { attempt, el, say } from "../dom.js";
+import * as store from "../store.js";
 import { renderTimeline } from "./timeline.js";
 
 const MINE = "translate-mine";
+const KEY = "model:translate-mine";
 
 export class TranslateView {
   #client = null;
@@ -23,7 +27,8 @@ export class TranslateView {
     this.el = { word: $("#translate-word"), run: $("#translate-run"), check: $("#translate-check"),
                 message: $("#translate-message"), timeline: $("#translate-timeline"), score: $("#translate-score"),
                 train: $("#translate-train"), pause: $("#translate-pause"), shipped: $("#translate-use-shipped"),
-                step: $("#translate-step"), pairs: $("#translate-pairs") };
+                step: $("#translate-step"), pairs: $("#translate-pairs"),
+                saved: $("#translate-saved"), forget: $("#translate-forget") };
     this.items = frames.translate.items;
     this.el.pairs.append(...this.items.map((p) => {
       const [q, a] = p.split(">");
@@ -35,14 +40,51 @@ export class TranslateView {
     this.el.train.addEventListener("click", () => this.train());
     this.el.pause.addEventListener("click", () => this.#client.request("pause", { name: MINE }));
     this.el.shipped.addEventListener("click", () => this.#use("translate"));
+    this.el.forget.addEventListener("click", () => this.forget());
     root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
     renderTimeline(this.el.timeline, frames.translate.timelines[0]);
     this.#render();
   }
 
-  live(client) {
+  async live(client) {
     this.#client = client;
+    await this.#restore();
     this.#render();
+  }
+
+  /** The translator trained on an earlier visit, if this browser kept it. */
+  async #restore() {
+    const ckpt = store.load(KEY);
+    if (!ckpt) return;
+    try {
+      const info = await this.#client.call("load", { name: MINE, ckpt });
+      const history = await this.#client.call("history", { name: MINE });
+      const floor = await this.#client.call("loss_floor", { name: MINE });
+      this.#chart.clear();
+      this.#chart.setFloor(floor.value);
+      if (history.length) this.#chart.add(history, info.step);
+      this.#use(MINE);
+      this.el.step.textContent = `step ${info.step}`;
+      this.el.saved.textContent = `Your translator from last time (step ${info.step}) answers above; it is saved in this browser.`;
+    } catch (e) {
+      this.el.saved.textContent = `Your saved translator could not be loaded (${e.message}); using the shipped one.`;
+    }
+  }
+
+  async #save() {
+    try {
+      const ok = store.save(KEY, await this.#client.call("export", { name: MINE }));
+      this.el.saved.textContent = ok ? "Your translator is saved in this browser."
+                                     : "Not saved: this browser refused to store the translator.";
+    } catch (e) {
+      this.el.saved.textContent = `Not saved: ${e.message}`;
+    }
+  }
+
+  forget() {
+    store.forget(KEY);
+    this.#use("translate");
+    this.el.saved.textContent = "Forgotten: the shipped translator answers again, and nothing of yours is stored.";
   }
 
   async translate() {
@@ -78,6 +120,7 @@ export class TranslateView {
         onProgress: (p) => { this.#chart.add(p.losses, p.step); this.el.step.textContent = `step ${p.step} · loss ${p.loss.toFixed(3)}`; },
       });
       this.#use(MINE);
+      await this.#save();
       say(this.el.message, `Your translator (step ${r.step}) now answers above. Check all 30 to see how far it has come.`);
     });
     this.#training = false;
@@ -97,6 +140,7 @@ export class TranslateView {
     this.el.train.disabled = !ready || this.#training;
     this.el.pause.disabled = !this.#training;
     this.el.shipped.disabled = !ready || this.model === "translate";
+    this.el.forget.disabled = !ready || this.#training;
   }
 
   #try(work) {
