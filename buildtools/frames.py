@@ -15,7 +15,11 @@ from pathlib import Path
 WORD = "rahul"
 REVEAL_STEPS = 3  # diffusion reveals rahul in three passes; AR needs one per letter
 SOURCES = ("generate.reveal", "diffusion.corrupt", "model.forward", "train.batch_loss",
-           "sampling.Decoder.run", "train.Trainer.run", "generate.translate")
+           "sampling.Decoder.run", "train.Trainer.run", "generate.translate", "compare.race",
+           "sampling.Decoder._choose", "sweep.sweep", "compare.infill",
+           "evaluate.diffusion_nll_bound", "compare.pass_cost")
+SWEEP_N = 300  # decodes per point at build time (a few tenths of a second per model)
+INFILL = "r??ul"
 TRANSLATE_WORDS = ("hello", "water", "moon")
 
 
@@ -59,6 +63,16 @@ def compute(repo: Path) -> dict:
                                        {"temperature": 0.0}),
         },
         "sources": _sources(api),
+        "race": api.race("frames-names", "frames-ar", REVEAL_STEPS, 0),
+        "sweep": {key: api.sweep(name, SWEEP_N) for key, name in
+                  (("names", "frames-names"), ("translate", "frames-translate"),
+                   ("ar", "frames-ar"))},
+        "infill": api.infill("frames-names", "frames-ar", INFILL),
+        "infill_timelines": {"diffusion": api.sample("frames-names", 1, {"seed": 0}, INFILL)[0],
+                             "ar": api.sample("frames-ar", 1, {"seed": 0}, INFILL)[0]},
+        "pass_cost": {"diffusion": api.pass_cost("frames-names"),
+                      "ar": api.pass_cost("frames-ar")},
+        "studies": json.loads((repo / "data" / "studies.json").read_text()),
         "defaults": api.defaults(),
     }
 

@@ -196,3 +196,31 @@ def sweep(name: str, n: int = 300, temperature: float = 1.0, seed: int = 0,
 
     t = sweep_module.TAUS if taus is None else tuple(taus)
     return sweep_module.sweep(_session(name).bundle, n, temperature, seed, strategy, t)
+
+
+def race(diffusion: str, ar: str, steps: int, seed: int = 0, temperature: float = 0.8) -> dict:
+    """Section VIII: one name from each model, with passes, wall time and readable prefix."""
+    from . import compare
+
+    d, a = _session(diffusion).bundle, _session(ar).bundle
+    if d.cfg.arch != "diffusion" or a.cfg.arch != "ar":
+        raise ValueError("race needs a diffusion model and an autoregressive one")
+    return compare.streaming(d, a, int(steps), int(seed), float(temperature))
+
+
+def infill(diffusion: str, ar: str, template: str, n: int = 200, seed: int = 0,
+           temperature: float = 0.8) -> dict:
+    """Section XI: n completions of a template by each model (see pytoy.compare.infill)."""
+    from . import compare
+
+    if not 1 <= n <= 2000:
+        raise ValueError(f"n must be between 1 and 2000, got {n}")
+    return compare.infill(_session(diffusion).bundle, _session(ar).bundle, template, int(n),
+                          int(seed), float(temperature))
+
+
+def pass_cost(name: str) -> dict:
+    """Section XIII: multiply-adds of one forward pass of this model (see compare.pass_cost)."""
+    from . import compare
+
+    return compare.pass_cost(_session(name).bundle.cfg)

@@ -29,8 +29,9 @@ def decode(predict, symbols: str, mask_id: int, pad_id: int, maskable: np.ndarra
 
     x (B, L) holds `?` where characters are to be generated; any other character in the
     answer (an infilling template) is copied in when the cursor reaches it — the model
-    cannot see it coming, because it never looks right. Before the last fixed character the
-    end symbol is not allowed, so the word cannot end before its template does.
+    cannot see it coming, because it never looks right. Before the template's last fixed letter
+    the end symbol is not allowed, so the word cannot end before its template does (the `_`
+    that pads a short template may come earlier: `??h??` can become a four-letter name).
     With `target` (B, L) it writes the target's characters (teacher forcing) and reports
     the probability the model gave each. Returns the same structure as
     `sampling.Decoder.run`.
@@ -41,7 +42,7 @@ def decode(predict, symbols: str, mask_id: int, pad_id: int, maskable: np.ndarra
     B, L = x.shape
     M = int(maskable.sum())
     editable = (x == mask_id) & maskable[None, :]
-    fixed_answer = maskable[None, :] & ~editable
+    fixed_answer = maskable[None, :] & ~editable & (x != pad_id)  # a template's letters
     last_fixed = np.where(fixed_answer.any(axis=1),
                           L - 1 - np.argmax(fixed_answer[:, ::-1], axis=1), -1)  # (B,)
     nfe = np.zeros(B, dtype=int)

@@ -46,6 +46,17 @@ def _decode(b: Bundle, settings: DecodeSettings, n: int) -> tuple[list[str], flo
     return texts, float(res["nfe"].mean()), questions
 
 
+def _glued(b: Bundle, texts: list[str]) -> dict:
+    """Of the distinct new one-step names, how many are two training names glued at one
+    position, with examples."""
+    from .compare import glued
+
+    names = sorted(known_answers(b))
+    new = sorted({t for t in texts if t not in names})
+    found = [g for g in (glued(t, names, b.layout.a_len) for t in new) if g]
+    return {"distinct_new": len(new), "two_names": len(found), "examples": found[:6]}
+
+
 def sweep(b: Bundle, n: int = 500, temperature: float = 1.0, seed: int = 0,
           strategy: str = "confidence", taus: tuple[float, ...] = TAUS,
           progress=None) -> dict:
@@ -56,6 +67,7 @@ def sweep(b: Bundle, n: int = 500, temperature: float = 1.0, seed: int = 0,
     """
     M = int(b.layout.maskable().sum())
     rows = []
+    one_step = None
     plan = [("steps", k) for k in range(1, M + 1)]
     if b.cfg.arch == "ar":
         plan = [("ar", M)]
@@ -69,9 +81,14 @@ def sweep(b: Bundle, n: int = 500, temperature: float = 1.0, seed: int = 0,
                                       seed=seed)
         texts, nfe, questions = _decode(b, settings, n)
         q = _quality(b, texts, questions)
+        if kind == "steps" and value == 1 and b.task == "names":
+            one_step = _glued(b, texts)
         se = float(np.sqrt(q["quality"] * (1 - q["quality"]) / n))
         rows.append({"kind": kind, "value": value, "nfe": nfe, **q, "stderr": se, "n": n})
         if progress:
             progress(i + 1, len(plan))
-    return {"task": b.task, "arch": b.cfg.arch, "temperature": temperature, "seed": seed,
-            "strategy": strategy, "n": n, "rows": rows}
+    out = {"task": b.task, "arch": b.cfg.arch, "temperature": temperature, "seed": seed,
+           "strategy": strategy, "n": n, "rows": rows}
+    if one_step is not None:
+        out["glued"] = one_step
+    return out
