@@ -20,6 +20,7 @@ SOURCES = ("generate.reveal", "diffusion.corrupt", "model.forward", "train.batch
            "evaluate.diffusion_nll_bound", "compare.pass_cost")
 SWEEP_N = 300  # decodes per point at build time (a few tenths of a second per model)
 INFILL = "r??ul"
+LAB_STRATEGIES = ("random", "confidence", "threshold", "blocks", "remask")
 TRANSLATE_WORDS = ("hello", "water", "moon")
 
 
@@ -63,6 +64,8 @@ def compute(repo: Path) -> dict:
                                        {"temperature": 0.0}),
         },
         "sources": _sources(api),
+        "lab": {s: api.sample("frames-names", 1, {"strategy": s, "seed": 0})[0]
+                for s in LAB_STRATEGIES},
         "race": api.race("frames-names", "frames-ar", REVEAL_STEPS, 0),
         "sweep": {key: api.sweep(name, SWEEP_N) for key, name in
                   (("names", "frames-names"), ("translate", "frames-translate"),

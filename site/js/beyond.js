@@ -1,13 +1,19 @@
-// Sections VIII–IX (the race, decoding strategies and the confidence chart).
-// main.js calls mount() once the build's frames are drawn (Python not ready yet) and the
-// returned live(client) once the shipped checkpoints are loaded in the worker.
+// Sections VIII and IX: the race between the AR baseline and the diffusion model, and the
+// strategy lab with its confidence chart. Both draw the build's frames at once and go live
+// when the shipped checkpoints are loaded in the worker.
 
-/** ctx: {frames, uPlot, views, train, settings}; returns {live(client)}. */
+import { LabView } from "./views/lab.js";
+import { RaceView } from "./views/race.js";
+
+/** ctx: {frames, uPlot, views, train, settings, dataset}; returns {live(client)}. */
 export function mountBeyond(ctx) {
-  void ctx;
+  const race = new RaceView(document.querySelector("#race"), ctx);
+  const lab = new LabView(document.querySelector("#strategies"), ctx);
+  Object.assign(ctx.views, { race, lab });
   return {
     async live(client) {
-      void client;
+      race.live(client);
+      lab.live(client);
     },
   };
 }

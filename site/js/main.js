@@ -8,7 +8,6 @@
 
 import { httpStatus, loadAssetMap } from "./assets.js";
 import { mountBeyond } from "./beyond.js";
-import { mountClassroom } from "./classroom.js";
 import { PythonClient } from "./client.js";
 import { mountLimits } from "./limits.js";
 import { readSettings } from "./settings.js";
@@ -150,8 +149,8 @@ async function main() {
   Object.assign(window.pytoy, { train, views, frames });
   // Sections beyond the seed explainer, each mounted on its own: one failing to start
   // must not take the others down.
-  const ctx = { frames, uPlot, views, train, settings };
-  const extras = [["beyond", mountBeyond], ["limits", mountLimits], ["classroom", mountClassroom]]
+  const ctx = { frames, uPlot, views, train, settings, dataset };
+  const extras = [["beyond", mountBeyond], ["limits", mountLimits]]
     .map(([name, mount]) => ({ name, section: attemptExtra(name, () => mount(ctx)) }));
 
   await askBeforeDownloading(assets);

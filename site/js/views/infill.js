@@ -1,0 +1,60 @@
+// Section XI, "Filling gaps": a template such as r??ul, completed by both models (api.infill:
+// 200 completions each, how many are real names, how many kept every fixed letter, the commonest
+// outputs) with one timeline each (api.sample with the template). Bad templates come back from
+// pytoy as one-line messages, shown inline.
+
+import { attempt, el } from "../dom.js";
+import { renderTimeline } from "./timeline.js";
+
+const N = 200;
+const pct = (q) => `${Math.round(100 * q)}%`;
+
+export class InfillView {
+  #client = null;
+  result = null;
+
+  constructor(root, { frames }) {
+    this.root = root;
+    const $ = (s) => root.querySelector(s);
+    this.el = { template: $("#infill-template"), seed: $("#infill-seed"), run: $("#infill-run"),
+                message: $("#infill-message"), ar: $("#infill-ar"), diffusion: $("#infill-diffusion"),
+                table: $("#infill-table tbody"), caption: $("#infill-caption") };
+    root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
+    this.el.run.addEventListener("click", () => this.fill());
+    this.el.template.addEventListener("keydown", (e) => e.key === "Enter" && (e.preventDefault(), this.fill()));
+    this.el.template.value = frames.infill.template;
+    this.show(frames.infill, frames.infill_timelines);
+  }
+
+  live(client) {
+    this.#client = client;
+    this.el.run.disabled = false;
+  }
+
+  async fill() {
+    const template = this.el.template.value.trim();
+    const seed = Math.max(0, Math.round(Number(this.el.seed.value) || 0));
+    await attempt(this.el.message, async () => {
+      const result = await this.#client.call("infill", { diffusion: "shipped", ar: "shipped-ar", template, n: N, seed });
+      const [[d], [a]] = await Promise.all([
+        this.#client.call("sample", { name: "shipped", n: 1, template, decode: { seed } }),
+        this.#client.call("sample", { name: "shipped-ar", n: 1, template, decode: { seed } }),
+      ]);
+      this.show(result, { diffusion: d, ar: a });
+    });
+  }
+
+  show(result, timelines) {
+    this.result = result;
+    this.root.dataset.template = result.template;
+    renderTimeline(this.el.diffusion, timelines.diffusion);
+    renderTimeline(this.el.ar, timelines.ar);
+    this.el.caption.textContent = `${result.n} completions of ${result.template} by each model ` +
+      `(temperature ${result.temperature}, seed ${result.seed})`;
+    const row = (label, r) => el("tr", { dataset: { model: label } }, el("th", { scope: "row" }, label),
+      el("td", {}, pct(r.real_names)), el("td", {}, pct(r.kept_fixed)),
+      el("td", {}, ...r.top.flatMap(([text, count, known], i) => [i ? ", " : "",
+        el("span", { className: known ? "seen-name" : "new-name" }, text || "(empty)"), ` ×${count}`])));
+    this.el.table.replaceChildren(row("diffusion", result.diffusion), row("autoregressive", result.ar));
+  }
+}

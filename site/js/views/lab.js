@@ -1,0 +1,163 @@
+// Section IX, "Which letters to commit": one model, one seed, five strategies side by side
+// (api.sample with each strategy), each with its forward-pass count; letters that remask took
+// back are struck through. Below, the confidence chart for one of them: per pass the gate (least
+// confident hidden position) and the mean, as pytoy's sampler recorded them, with τ as a line,
+// and a scrubber that moves the chart's cursor. "Adaptive early stop" decodes that strategy
+// again with early_stop = τ and reports the passes saved.
+
+import { attempt, el } from "../dom.js";
+import { renderTimeline } from "./timeline.js";
+
+export const STRATEGIES = ["random", "confidence", "threshold", "blocks", "remask"];
+
+export class LabView {
+  #client = null;
+  #uPlot;
+  plot = null;
+  timelines; // strategy -> timeline (the five side by side)
+  shown = null; // the timeline the chart shows (the picked one, or its early-stopped decode)
+  plotted = null; // {x, gate, mean, tau}: exactly what the chart was given
+
+  constructor(root, { frames, uPlot }) {
+    this.root = root;
+    this.#uPlot = uPlot;
+    const $ = (s) => root.querySelector(s);
+    this.el = { steps: $("#lab-steps"), tau: $("#lab-tau"), temp: $("#lab-temp"), seed: $("#lab-seed"),
+                run: $("#lab-run"), grid: $("#lab-grid"), message: $("#lab-message"),
+                pick: $("#conf-pick"), early: $("#conf-early"), chart: $("#conf-chart"), note: $("#conf-note"),
+                scrub: $("#conf-scrub"), scrubOut: $("#conf-scrub-out"), frame: $("#conf-frame"),
+                table: $("#conf-table tbody") };
+    for (const form of root.querySelectorAll("form")) form.addEventListener("submit", (e) => e.preventDefault());
+    this.el.run.addEventListener("click", () => this.run());
+    this.el.pick.addEventListener("change", () => this.chart());
+    this.el.early.addEventListener("change", () => this.chart());
+    this.el.scrub.addEventListener("input", () => this.scrubTo(Number(this.el.scrub.value)));
+    new ResizeObserver(() => this.plot?.setSize(this.#size())).observe(this.el.chart);
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.shown && this.#draw());
+    this.#enable(false);
+    this.showAll(frames.lab);
+    this.#showChart(frames.lab[this.el.pick.value], null);
+  }
+
+  live(client) {
+    this.#client = client;
+    this.#enable(true);
+  }
+
+  #enable(on) {
+    for (const k of ["run", "steps", "tau", "temp", "seed", "early"]) this.el[k].disabled = !on;
+  }
+
+  decode() {
+    const num = (node, lo, hi, fallback) => {
+      const x = Number(node.value);
+      const v = node.value.trim() === "" || !Number.isFinite(x) ? fallback : Math.min(hi, Math.max(lo, x));
+      node.value = String(v);
+      return v;
+    };
+    return { steps: Math.round(num(this.el.steps, 0, 7, 0)), tau: num(this.el.tau, 0, 1, 0.9),
+             temperature: num(this.el.temp, 0, 3, 0.8), seed: Math.round(num(this.el.seed, 0, 100000, 0)) };
+  }
+
+  /** Decode with all five strategies, same model and seed. */
+  async run() {
+    const decode = this.decode();
+    await attempt(this.el.message, async () => {
+      const out = {};
+      for (const strategy of STRATEGIES) {
+        [out[strategy]] = await this.#client.call("sample", { name: "shipped", n: 1, decode: { ...decode, strategy } });
+      }
+      this.showAll(out);
+      await this.chart();
+    });
+  }
+
+  showAll(timelines) {
+    this.timelines = timelines;
+    this.el.grid.replaceChildren(...STRATEGIES.map((s) => {
+      const box = el("div", { className: "timeline-box" });
+      renderTimeline(box, timelines[s]);
+      const revised = timelines[s].steps.reduce((n, step) => n + step.remasked.length, 0);
+      const caption = el("figcaption", {}, el("strong", {}, s), ` · ${timelines[s].nfe} passes`,
+                         revised ? ` · ${revised} taken back` : "");
+      return el("figure", { className: "lab-card", dataset: { strategy: s, nfe: String(timelines[s].nfe) } },
+                caption, box);
+    }));
+  }
+
+  /** Chart the picked strategy's timeline, or (early stop on) its decode with early_stop = τ. */
+  async chart() {
+    const strategy = this.el.pick.value;
+    const base = this.timelines[strategy];
+    if (!this.el.early.checked || !this.#client) return this.#showChart(base, null);
+    const decode = { ...this.decode(), strategy };
+    await attempt(this.el.message, async () => {
+      const [stopped] = await this.#client.call("sample", { name: "shipped", n: 1, decode: { ...decode, early_stop: decode.tau } });
+      this.#showChart(stopped, base);
+    });
+  }
+
+  #showChart(timeline, without) {
+    this.shown = timeline;
+    const tau = Number(this.el.tau.value);
+    const x = timeline.steps.map((_, i) => i + 1);
+    this.plotted = { x, gate: timeline.steps.map((s) => s.gate), mean: timeline.steps.map((s) => s.mean), tau };
+    this.#draw();
+    this.el.table.replaceChildren(...timeline.steps.map((s, i) => el("tr", {},
+      el("td", {}, String(i + 1)), el("td", { className: "tokens" }, s.tokens),
+      el("td", {}, s.gate.toFixed(3)), el("td", {}, s.mean.toFixed(3)))));
+    this.el.scrub.max = String(x.length);
+    const note = `${timeline.strategy}: ${timeline.nfe} passes, wrote "${timeline.text}".`;
+    if (without) {
+      const saved = without.nfe - timeline.nfe;
+      this.el.note.textContent = `${note} Early stop at τ = ${tau} used ${timeline.nfe} passes instead of ` +
+        `${without.nfe}: ${saved} saved${timeline.early_stopped ? "" : " (the gate never cleared τ before the end)"}.`;
+      this.root.dataset.saved = String(saved);
+    } else {
+      this.el.note.textContent = `${note} The gate is the lowest confidence among the positions still hidden before that pass.`;
+      delete this.root.dataset.saved;
+    }
+    this.scrubTo(x.length);
+  }
+
+  /** Show pass k's row and put the chart's cursor on it. */
+  scrubTo(k) {
+    const step = this.shown.steps[k - 1];
+    this.el.scrub.value = String(k);
+    this.el.scrubOut.value = String(k);
+    this.el.frame.textContent = step.tokens;
+    this.root.dataset.pass = String(k);
+    for (const [i, tr] of [...this.el.table.children].entries()) tr.classList.toggle("current", i === k - 1);
+    if (this.plot) {
+      this.plot.setCursor({ left: this.plot.valToPos(k, "x"), top: this.plot.valToPos(step.gate, "y") });
+    }
+  }
+
+  #size() {
+    const width = Math.max(240, this.el.chart.clientWidth);
+    return { width, height: Math.round(Math.min(280, Math.max(180, width * 0.4))) };
+  }
+
+  #draw() {
+    const { x, gate, mean, tau } = this.plotted;
+    const css = getComputedStyle(document.documentElement);
+    const color = (name) => css.getPropertyValue(name).trim();
+    const axis = (label) => ({ label, stroke: color("--text-muted"), grid: { stroke: color("--grid"), width: 1 },
+                               ticks: { stroke: color("--grid"), width: 1 } });
+    const fmt = (u, v) => (v == null ? "–" : v.toFixed(3));
+    const opts = {
+      ...this.#size(),
+      scales: { x: { time: false, range: (u, min, max) => [1, Math.max(max, 2)] }, y: { range: [0, 1.05] } },
+      axes: [{ ...axis("pass"), incrs: [1] }, axis("confidence")],
+      series: [
+        { label: "pass" },
+        { label: "gate", stroke: color("--chart-loss"), width: 2, value: fmt, points: { show: true, size: 6 } },
+        { label: "mean", stroke: color("--ok"), width: 1.5, value: fmt, points: { show: true, size: 5 } },
+        { label: "τ", stroke: color("--chart-floor"), width: 1.5, dash: [6, 4], value: fmt, points: { show: false } },
+      ],
+      cursor: { drag: { x: false, y: false } },
+    };
+    this.plot?.destroy();
+    this.plot = new this.#uPlot(opts, [x, gate, mean, x.map(() => tau)], this.el.chart);
+  }
+}

@@ -1,0 +1,143 @@
+// Section VIII, "The race": the AR baseline and the diffusion model each write a name, shown in
+// lockstep by forward pass (tick k: each model after min(k, its passes) passes), with the
+// passes and the Python time each decode took (api.race, timed inside pytoy). The reader
+// picks diffusion's pass budget and the seed, and can retrain the AR baseline here.
+// Every race is announced as a "pytoy:race" event on the section, for section XIII.
+
+import { attempt, reducedMotion, say } from "../dom.js";
+import { renderTimeline } from "./timeline.js";
+
+const FRAME_MS = 700;
+const MY_AR = "names-ar";
+
+export class RaceView {
+  #client = null;
+  #timer = null;
+  #dataset;
+  #steps; // the defaults' training steps for a names model
+  frame = 0;
+  race = null; // the last api.race result
+
+  constructor(root, { frames, dataset }) {
+    this.root = root;
+    this.#dataset = dataset;
+    this.#steps = frames.defaults.steps.names;
+    const $ = (s) => root.querySelector(s);
+    this.el = { steps: $("#race-steps"), seed: $("#race-seed"), diffusion: $("#race-diffusion"),
+                ar: $("#race-ar"), run: $("#race-run"), play: $("#race-play"), step: $("#race-step"),
+                reset: $("#race-reset"), clock: $("#race-clock"), message: $("#race-message"),
+                arBox: $("#race-ar-box"), diffBox: $("#race-diffusion-box"),
+                arCount: $("#race-ar-count"), diffCount: $("#race-diffusion-count"),
+                train: $("#race-train"), pause: $("#race-pause"), trainStep: $("#race-train-step") };
+    root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
+    this.el.run.addEventListener("click", () => this.run());
+    this.el.play.addEventListener("click", () => this.play());
+    this.el.step.addEventListener("click", () => this.step());
+    this.el.reset.addEventListener("click", () => this.reset());
+    this.el.train.addEventListener("click", () => this.trainAr());
+    this.el.pause.addEventListener("click", () => this.#client.request("pause", { name: MY_AR }));
+    this.el.ar.querySelector(`option[value="${MY_AR}"]`).disabled = true;
+    this.#enable(false);
+    this.show(frames.race);
+  }
+
+  live(client) {
+    this.#client = client;
+    this.#enable(true);
+  }
+
+  #enable(on) {
+    for (const k of ["run", "steps", "seed", "diffusion", "ar", "train"]) this.el[k].disabled = !on;
+  }
+
+  get last() {
+    return Math.max(this.race.ar_passes, this.race.diffusion_passes);
+  }
+
+  /** A new race with the chosen budget, seed and models. */
+  async run() {
+    const seed = Math.max(0, Math.round(Number(this.el.seed.value) || 0));
+    this.el.seed.value = String(seed);
+    await attempt(this.el.message, async () => {
+      const race = await this.#client.call("race", {
+        diffusion: this.el.diffusion.value, ar: this.el.ar.value,
+        steps: Number(this.el.steps.value), seed,
+      });
+      this.show(race);
+      this.reset();
+      this.play();
+    });
+  }
+
+  show(race) {
+    this.#stop();
+    this.race = race;
+    this.frame = this.last;
+    this.#draw();
+    this.root.dispatchEvent(new CustomEvent("pytoy:race", { detail: race, bubbles: true }));
+  }
+
+  play() {
+    if (this.#timer) return this.#stop();
+    if (this.frame >= this.last) this.frame = 0;
+    if (reducedMotion()) {
+      this.frame = this.last;
+      return this.#draw();
+    }
+    this.el.play.textContent = "Stop";
+    this.#timer = setInterval(() => (this.frame < this.last ? this.step() : this.#stop()), FRAME_MS);
+    this.step();
+  }
+
+  step() {
+    this.frame = Math.min(this.frame + 1, this.last);
+    this.#draw();
+  }
+
+  reset() {
+    this.#stop();
+    this.frame = 0;
+    this.#draw();
+  }
+
+  #stop() {
+    clearInterval(this.#timer);
+    this.#timer = null;
+    this.el.play.textContent = "Play";
+  }
+
+  #draw() {
+    const r = this.race;
+    const k = this.frame;
+    renderTimeline(this.el.arBox, r.ar, { upto: Math.min(k, r.ar_passes) });
+    renderTimeline(this.el.diffBox, r.diffusion, { upto: Math.min(k, r.diffusion_passes) });
+    const count = (passes, seconds) => {
+      const done = Math.min(k, passes);
+      return `${done} of ${passes} passes` + (k >= passes ? ` · done in ${(seconds * 1000).toFixed(1)} ms of Python` : "");
+    };
+    this.el.arCount.textContent = count(r.ar_passes, r.ar_seconds);
+    this.el.diffCount.textContent = count(r.diffusion_passes, r.diffusion_seconds);
+    this.el.clock.textContent = `tick ${k} of ${this.last}`;
+    Object.assign(this.root.dataset, { frame: String(k), arPasses: String(r.ar_passes),
+                                       diffusionPasses: String(r.diffusion_passes) });
+  }
+
+  /** Train an AR baseline from scratch on the same names, in chunks, then race with it. */
+  async trainAr() {
+    this.el.train.disabled = true;
+    this.el.pause.disabled = false;
+    await attempt(this.el.message, async () => {
+      await this.#client.request("reset", { name: MY_AR, task: "names", arch: "ar", text: this.#dataset });
+      const r = await this.#client.request("train", { name: MY_AR, steps: this.#steps }, {
+        onProgress: (p) => { this.el.trainStep.textContent = `step ${p.step} · loss ${p.loss.toFixed(3)}`; },
+      });
+      const option = this.el.ar.querySelector(`option[value="${MY_AR}"]`);
+      option.disabled = false;
+      option.textContent = `trained here (step ${r.step})`;
+      this.el.ar.value = MY_AR;
+      say(this.el.message, `Your AR baseline (step ${r.step}) is racing now. Press New race.`);
+    });
+    this.el.train.disabled = false;
+    this.el.pause.disabled = true;
+  }
+}

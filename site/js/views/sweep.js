@@ -1,0 +1,130 @@
+// Section X, "Fewer steps": quality against forward passes, from api.sweep — for the names model
+// (budget K = 1…L with confidence, and the threshold τ rows), the translator, and the AR
+// baseline. The build computed it (frames.sweep); "Recompute" runs the same three calls in the
+// worker, one model at a time, with progress. Same code, same seed: the same numbers.
+
+import { attempt, el } from "../dom.js";
+
+const MODELS = [["names", "shipped"], ["translate", "translate"], ["ar", "shipped-ar"]];
+const pct = (q) => `${(100 * q).toFixed(1)}%`;
+
+export class SweepView {
+  #client = null;
+  #uPlot;
+  plot = null;
+  sweep = null; // {names, translate, ar}: api.sweep results
+  series = null; // what the chart was given
+
+  constructor(root, { frames, uPlot }) {
+    this.root = root;
+    this.#uPlot = uPlot;
+    const $ = (s) => root.querySelector(s);
+    this.el = { chart: $("#sweep-chart"), note: $("#sweep-note"), run: $("#sweep-run"), progress: $("#sweep-progress"),
+                message: $("#sweep-message"), table: $("#sweep-table tbody"), n: $("#sweep-n"),
+                gluedIntro: $("#sweep-glued-intro"), glued: $("#sweep-glued") };
+    this.el.run.addEventListener("click", () => this.recompute());
+    new ResizeObserver(() => this.plot?.setSize(this.#size())).observe(this.el.chart);
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.sweep && this.#draw());
+    this.show(frames.sweep, "frames");
+  }
+
+  live(client) {
+    this.#client = client;
+    this.el.run.disabled = false;
+  }
+
+  async recompute() {
+    this.el.run.disabled = true;
+    await attempt(this.el.message, async () => {
+      const n = this.sweep.names.n;
+      const out = {};
+      for (const [i, [key, name]] of MODELS.entries()) {
+        this.el.progress.textContent = `computing ${key} (${i + 1} of ${MODELS.length})…`;
+        out[key] = await this.#client.call("sweep", { name, n, temperature: this.sweep.names.temperature,
+                                                      seed: this.sweep.names.seed });
+      }
+      this.el.progress.textContent = "computed in your browser just now";
+      this.show(out, "live");
+    });
+    this.el.run.disabled = false;
+  }
+
+  show(sweep, source) {
+    this.sweep = sweep;
+    this.root.dataset.source = source;
+    const { names, translate, ar } = sweep;
+    this.el.n.textContent = String(names.n);
+    const steps = (s) => s.rows.filter((r) => r.kind === "steps");
+    const nameSteps = steps(names);
+    const trSteps = steps(translate);
+    this.el.table.replaceChildren(
+      ...nameSteps.map((r, i) => el("tr", {}, el("th", { scope: "row" }, `K = ${r.value}`), el("td", {}, r.nfe.toFixed(2)),
+        el("td", {}, `${pct(r.quality)} ± ${pct(r.stderr)}`), el("td", {}, String(r.distinct)),
+        el("td", {}, trSteps[i] ? `${pct(trSteps[i].quality)} ± ${pct(trSteps[i].stderr)}` : "–"))),
+      ...names.rows.filter((r) => r.kind === "tau").map((r) => el("tr", {}, el("th", { scope: "row" }, `τ = ${r.value}`),
+        el("td", {}, r.nfe.toFixed(2)), el("td", {}, `${pct(r.quality)} ± ${pct(r.stderr)}`), el("td", {}, String(r.distinct)),
+        el("td", {}, "–"))),
+      ...ar.rows.map((r) => el("tr", {}, el("th", { scope: "row" }, "AR baseline"), el("td", {}, r.nfe.toFixed(2)),
+        el("td", {}, `${pct(r.quality)} ± ${pct(r.stderr)}`), el("td", {}, String(r.distinct)), el("td", {}, "–"))),
+    );
+    const one = nameSteps[0];
+    const full = nameSteps.at(-1);
+    this.el.note.textContent =
+      `Names: ${pct(one.quality)} training names with one pass, ${pct(full.quality)} with ${full.value}. ` +
+      `Translator: ${pct(trSteps[0].quality)} exact with one pass. AR baseline: ${pct(ar.rows[0].quality)} ` +
+      `in ${ar.rows[0].nfe.toFixed(1)} passes on average (it stops at the end of the name). ` +
+      `Each point: ${names.n} decodes, temperature ${names.temperature}, seed ${names.seed}.`;
+    const g = names.glued;
+    if (g) {
+      this.el.gluedIntro.textContent =
+        `With one pass the names model wrote ${g.distinct_new} different names that are not in the training set. ` +
+        `${g.two_names} of them are exactly two training names cut at one position and glued, for example:`;
+      this.el.glued.replaceChildren(...g.examples.map((x) => el("li", {},
+        el("strong", { className: "tokens" }, x.text), " = ",
+        el("span", { className: "tokens" }, x.head.slice(0, x.split)), ` (from ${x.head}) + `,
+        el("span", { className: "tokens" }, x.text.slice(x.split) || "(end)"), ` (from ${x.tail})`)));
+    }
+    this.#draw();
+  }
+
+  #size() {
+    const width = Math.max(240, this.el.chart.clientWidth);
+    return { width, height: Math.round(Math.min(300, Math.max(200, width * 0.45))) };
+  }
+
+  #draw() {
+    const { names, translate, ar } = this.sweep;
+    const pts = {
+      names: names.rows.filter((r) => r.kind === "steps"),
+      tau: names.rows.filter((r) => r.kind === "tau"),
+      translate: translate.rows.filter((r) => r.kind === "steps"),
+      ar: ar.rows,
+    };
+    const xs = [...new Set(Object.values(pts).flat().map((r) => r.nfe))].sort((a, b) => a - b);
+    const at = (rows) => xs.map((x) => rows.find((r) => r.nfe === x)?.quality ?? null);
+    this.series = { x: xs, ...Object.fromEntries(Object.entries(pts).map(([k, rows]) => [k, at(rows)])) };
+    const css = getComputedStyle(document.documentElement);
+    const color = (name) => css.getPropertyValue(name).trim();
+    const axis = (label) => ({ label, stroke: color("--text-muted"), grid: { stroke: color("--grid"), width: 1 },
+                               ticks: { stroke: color("--grid"), width: 1 } });
+    const fmt = (u, v) => (v == null ? "–" : pct(v));
+    const line = (label, stroke, dash) => ({ label, stroke, width: 2, dash, spanGaps: true, value: fmt,
+                                            points: { show: true, size: 6 } });
+    const opts = {
+      ...this.#size(),
+      scales: { x: { time: false, range: (u, min, max) => [0.5, Math.max(max, 7) + 0.5] }, y: { range: [0, 1.05] } },
+      axes: [axis("forward passes"), { ...axis("quality"), values: (u, ticks) => ticks.map((t) => `${Math.round(t * 100)}%`) }],
+      series: [
+        { label: "passes" },
+        line("names (K steps)", color("--chart-loss")),
+        line("names (threshold τ)", color("--ok"), [4, 3]),
+        line("translator", color("--chart-floor")),
+        { ...line("AR baseline", color("--text")), points: { show: true, size: 9 } },
+      ],
+      cursor: { drag: { x: false, y: false } },
+    };
+    this.plot?.destroy();
+    const s = this.series;
+    this.plot = new this.#uPlot(opts, [s.x, s.names, s.tau, s.translate, s.ar], this.el.chart);
+  }
+}
