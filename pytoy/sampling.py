@@ -218,7 +218,7 @@ class Decoder:
         if s.strategy == "confidence":
             return _top(conf, hidden, k), none
         # blocks: only the leftmost unfinished block may receive commits
-        current = np.where(hidden, blocks[None, :], np.iinfo(np.int64).max).min(axis=1)
+        current = np.where(hidden, blocks[None, :], L).min(axis=1)  # L: past every block
         in_block = hidden & (blocks[None, :] == current[:, None])
         st = self._block_state
         moved = current != st["block"]  # rows that just entered a new block

@@ -116,6 +116,19 @@ def test_blocks_never_commit_ahead_of_an_unfinished_block():
         check_replay(x0, res)
 
 
+def test_blocks_finish_in_k_passes_where_numpy_integers_are_32_bit(monkeypatch):
+    """On WebAssembly NumPy's default integer is 32-bit: block indices are int32 there. A
+    sentinel that does not fit (int64 max) once wrapped to -1 and stalled every decode."""
+    real = Decoder._blocks
+    monkeypatch.setattr(Decoder, "_blocks", lambda self, L: real(self, L).astype(np.int32))
+    x0 = hidden_start(8, 7)
+    for K in (2, 3, 5, 7):
+        res = decode(x0, strategy="blocks", block_size=4, steps=K, temperature=1.0, seed=K)
+        assert (res["nfe"] <= max(K, 2)).all(), res["nfe"]
+        assert not (res["tokens"] == MASK).any()
+        check_replay(x0, res)
+
+
 def test_ar_strategy_goes_left_to_right():
     res = decode(hidden_start(3, 6), strategy="ar")
     for steps in res["steps"]:
