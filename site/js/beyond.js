@@ -12,8 +12,8 @@ export function mountBeyond(ctx) {
   Object.assign(ctx.views, { race, lab });
   return {
     async live(client) {
-      race.live(client);
       lab.live(client);
+      await race.live(client);
     },
   };
 }

@@ -38,12 +38,14 @@ export class RaceView {
     this.el.pause.addEventListener("click", () => this.#client.request("pause", { name: MY_AR }));
     this.el.ar.querySelector(`option[value="${MY_AR}"]`).disabled = true;
     this.#enable(false);
-    this.show(frames.race);
+    this.show(frames.race, "frames");
   }
 
-  live(client) {
+  /** Python is ready: race once at once, so the times shown are this worker's. */
+  async live(client) {
     this.#client = client;
     this.#enable(true);
+    await this.run({ animate: false });
   }
 
   #enable(on) {
@@ -55,7 +57,7 @@ export class RaceView {
   }
 
   /** A new race with the chosen budget, seed and models. */
-  async run() {
+  async run({ animate = true } = {}) {
     const seed = Math.max(0, Math.round(Number(this.el.seed.value) || 0));
     this.el.seed.value = String(seed);
     await attempt(this.el.message, async () => {
@@ -64,14 +66,17 @@ export class RaceView {
         steps: Number(this.el.steps.value), seed,
       });
       this.show(race);
-      this.reset();
-      this.play();
+      if (animate) {
+        this.reset();
+        this.play();
+      }
     });
   }
 
-  show(race) {
+  show(race, source = "live") {
     this.#stop();
     this.race = race;
+    this.root.dataset.source = source;
     this.frame = this.last;
     this.#draw();
     this.root.dispatchEvent(new CustomEvent("pytoy:race", { detail: race, bubbles: true }));
