@@ -82,10 +82,22 @@ def create(name: str, task: str = "names", arch: str = "diffusion", text: str | 
     return _attach(name, b, ds, settings)
 
 
-def load(name: str, ckpt: dict | str) -> dict:
-    """Load a checkpoint (a dict or JSON text); on any error the current model is kept."""
-    d = json.loads(ckpt) if isinstance(ckpt, str) else ckpt
+def load(name: str, ckpt: dict | str, task: str | None = None, arch: str | None = None) -> dict:
+    """Load a checkpoint (a dict or JSON text); on any error the current model is kept.
+
+    `task` and `arch`, when given, are what the caller expects: a translator imported where
+    a names model belongs is refused with a message, not loaded.
+    """
+    try:
+        d = json.loads(ckpt) if isinstance(ckpt, str) else ckpt
+    except json.JSONDecodeError as e:
+        raise checkpoint.CheckpointError(f"not a checkpoint: the file is not JSON ({e.msg} at "
+                                         f"line {e.lineno}, column {e.colno})") from None
     b = checkpoint.from_dict(d)
+    for what, want, got in (("task", task, b.task), ("kind of model", arch, b.cfg.arch)):
+        if want is not None and got != want:
+            raise checkpoint.CheckpointError(f"this checkpoint is a {got} model; this section "
+                                             f"needs a {want} model ({what})")
     items = data.parse_lines("\n".join(b.train_items), b.task) if b.train_items else []
     if not items:
         raise checkpoint.CheckpointError("checkpoint lists no training items")
@@ -224,3 +236,8 @@ def pass_cost(name: str) -> dict:
     from . import compare
 
     return compare.pass_cost(_session(name).bundle.cfg)
+
+
+def check_data(text: str, task: str = "names") -> dict:
+    """A reader's own data, checked against the page's limits (see data.check_own)."""
+    return data.check_own(text, task)

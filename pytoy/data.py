@@ -126,6 +126,43 @@ def parse_lines(text: str, task: str) -> list[tuple[str, str]]:
     return items
 
 
+# Limits for a reader's own data on the page: the model grows with length × vocabulary, and
+# training in the browser should stay quick. The CLI keeps only MAX_LENGTH.
+OWN_MIN_ITEMS, OWN_MAX_ITEMS, OWN_MAX_LENGTH, OWN_MAX_SYMBOLS = 2, 5000, 16, 40
+
+
+def check_own(text: str, task: str) -> dict:
+    """Check a reader's pasted or uploaded list; a summary, or a DataError naming the line.
+
+    Words are letters (any alphabet), `-` and `'`; at most OWN_MAX_LENGTH characters each,
+    OWN_MIN_ITEMS to OWN_MAX_ITEMS lines, at most OWN_MAX_SYMBOLS different characters.
+    """
+    items = parse_lines(text, task)
+    if len(items) < OWN_MIN_ITEMS:
+        raise DataError(f"only {len(items)} word{'s' if len(items) != 1 else ''}: give at least "
+                        f"{OWN_MIN_ITEMS}, one per line")
+    if len(items) > OWN_MAX_ITEMS:
+        raise DataError(f"{len(items)} lines: the page trains on at most {OWN_MAX_ITEMS}")
+    lines = [ln.strip() for ln in text.splitlines()]
+    numbers = [n for n, ln in enumerate(lines, start=1) if ln and not ln.startswith("#")]
+    for n, (q, a) in zip(numbers, items, strict=True):
+        for word in (q, a) if q else (a,):
+            bad = [c for c in word if not (c.isalpha() or c in "-'")]
+            if bad:
+                raise DataError(f"line {n}: {bad[0]!r} in {word!r} is not a letter")
+            if len(word) > OWN_MAX_LENGTH:
+                raise DataError(f"line {n}: {word!r} has {len(word)} characters; the page "
+                                f"allows at most {OWN_MAX_LENGTH}")
+    symbols = sorted({c for q, a in items for c in q + a})
+    if len(symbols) > OWN_MAX_SYMBOLS:
+        raise DataError(f"{len(symbols)} different characters; the page allows at most "
+                        f"{OWN_MAX_SYMBOLS}")
+    unique = len(set(items))
+    return {"items": len(items), "unique": unique, "symbols": "".join(symbols),
+            "length": max(len(a) for _, a in items),
+            "question_length": max(len(q) for q, _ in items)}
+
+
 def build(items: list[tuple[str, str]], task: str, vocab: Vocab | None = None,
           layout: Layout | None = None) -> Dataset:
     """Encode items; derive vocab and layout from them unless given (e.g. by a checkpoint)."""

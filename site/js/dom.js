@@ -29,3 +29,19 @@ export async function attempt(node, work) {
 }
 
 export const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+/** Save `text` as a file called `filename` (a Blob behind a temporary link). */
+export function download(filename, text, type = "application/json") {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el("a", { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The text of a file the reader picked, refusing files too large to be what we asked for. */
+export async function readFile(file, maxBytes = 2_000_000) {
+  if (file.size > maxBytes) throw new Error(`${file.name} is ${(file.size / 1e6).toFixed(1)} MB; the limit is ${maxBytes / 1e6} MB`);
+  return file.text();
+}

@@ -4,6 +4,7 @@
 // run ends, and loaded again on the next visit; "Forget my model" removes it.
 // All Python runs in the worker; this file only sends requests and draws replies.
 
+import { download, readFile, say } from "../dom.js";
 import { clampSetting, writeSettings } from "../settings.js";
 import * as store from "../store.js";
 import { renderTimeline } from "./timeline.js";
@@ -16,6 +17,7 @@ export class TrainView {
   #chart;
   #settings;
   #dataset;
+  #shippedDataset; // data/names.txt, for "Back to the 40 names"
   #defaults = null;
   #state = "loading"; // loading | idle | training | busy
   #samples = 0; // samples drawn since the last reset; the next one uses seed + #samples
@@ -24,7 +26,8 @@ export class TrainView {
   /** `dataset` is the text of data/names.txt (Python in the browser has no copy of it). */
   constructor(root, { client, chart, settings, dataset }) {
     this.root = root;
-    this.#dataset = dataset;
+    this.#shippedDataset = dataset;
+    this.#dataset = store.load("data:names") ?? dataset; // the reader's own list, if they chose one
     this.#client = client;
     this.#chart = chart;
     this.#settings = settings;
@@ -38,7 +41,18 @@ export class TrainView {
       floorNote: $("#floor-note"), message: $("#train-message"),
       sample: $("#sample"), timeline: $("#timeline"),
       params: $("#n-params"), names: $("#n-names"),
+      export: $("#train-export"), csv: $("#train-csv"), import: $("#train-import"),
+      ownText: $("#own-names-text"), ownFile: $("#own-names-file"), ownUse: $("#own-names-use"),
+      ownDefault: $("#own-names-default"), ownMessage: $("#own-names-message"),
     };
+    this.el.export.addEventListener("click", () => this.#try(() => this.exportModel()));
+    this.el.csv.addEventListener("click", () => this.#try(() => this.exportHistory()));
+    this.el.import.addEventListener("change", () => this.importFile());
+    this.el.ownText.value = this.#dataset;
+    root.dataset.dataset = this.#dataset === dataset ? "shipped" : "own";
+    this.el.ownFile.addEventListener("change", () => this.#openOwnFile());
+    this.el.ownUse.addEventListener("click", () => this.useOwnData());
+    this.el.ownDefault.addEventListener("click", () => this.useShippedData());
     for (const name of ["lr", "batch", "seed"]) this.el[name].value = settings[name];
     this.el.slider.value = String(Math.log10(settings.lr));
     this.el.train.addEventListener("click", () => this.train());
@@ -171,6 +185,84 @@ export class TrainView {
     this.#showFloor(floor, info.train_items.length);
   }
 
+  /** Download the model as the CLI's checkpoint JSON. */
+  async exportModel() {
+    const ckpt = await this.#client.call("export", { name: NAME });
+    download(`pytoy-names-step${this.root.dataset.step}.json`, JSON.stringify(ckpt));
+  }
+
+  /** Download the loss of every training step so far as CSV (step,loss). */
+  async exportHistory() {
+    const losses = await this.#client.call("history", { name: NAME });
+    const rows = losses.map((loss, i) => `${i + 1},${loss}`);
+    download(`pytoy-names-loss.csv`, ["step,loss", ...rows].join("\n") + "\n", "text/csv");
+  }
+
+  /** Load a checkpoint file; pytoy checks it, and on any error the current model stays. */
+  async importFile() {
+    const file = this.el.import.files[0];
+    this.el.import.value = ""; // the same file can be picked again
+    if (!file || this.#state !== "idle") return;
+    this.#run++;
+    this.#state = "busy";
+    this.#render();
+    try {
+      const text = await readFile(file);
+      const info = await this.#client.call("load", { name: NAME, ckpt: text, task: "names", arch: "diffusion" });
+      await this.#showModel(info);
+      const history = await this.#client.call("history", { name: NAME });
+      if (history.length) this.#chart.add(history, info.step);
+      await this.#save();
+      this.#say(`Imported ${file.name}: a model at step ${info.step}, trained on ${info.train_items.length} names.`);
+    } catch (e) {
+      this.#say(`Not imported: ${e.message}. Your model is unchanged.`, "error");
+    } finally {
+      this.#state = "idle";
+      this.#render();
+    }
+  }
+
+  async #openOwnFile() {
+    const file = this.el.ownFile.files[0];
+    this.el.ownFile.value = "";
+    if (!file) return;
+    try {
+      this.el.ownText.value = await readFile(file, 500_000);
+      say(this.el.ownMessage, `Opened ${file.name}. Press "Train on these" to use it.`);
+    } catch (e) {
+      say(this.el.ownMessage, e.message, "error");
+    }
+  }
+
+  /** Check the reader's list with pytoy, then start a fresh model on it. */
+  async useOwnData() {
+    if (this.#state !== "idle") return;
+    const text = this.el.ownText.value;
+    try {
+      const summary = await this.#client.call("check_data", { text, task: "names" });
+      this.#dataset = text;
+      await this.reset();
+      if (this.el.message.classList.contains("error")) return; // reset said why it failed
+      const saved = store.save("data:names", text);
+      say(this.el.ownMessage, `Training on your ${summary.items} names (${summary.unique} different): ` +
+          `rows of ${summary.length}, ${summary.symbols.length} letters. Press Train.` +
+          (saved ? "" : " (Not saved: this browser refused to store the list.)"));
+      this.root.dataset.dataset = "own";
+    } catch (e) {
+      say(this.el.ownMessage, e.message, "error");
+    }
+  }
+
+  async useShippedData() {
+    if (this.#state !== "idle") return;
+    this.#dataset = this.#shippedDataset;
+    this.el.ownText.value = this.#shippedDataset;
+    store.forget("data:names");
+    await this.reset();
+    say(this.el.ownMessage, "Back to the 40 names: a fresh model on the shipped list.");
+    this.root.dataset.dataset = "shipped";
+  }
+
   async sample() {
     const seed = this.#settings.seed + this.#samples++;
     await this.#try(async () => {
@@ -256,5 +348,10 @@ export class TrainView {
     this.el.lr.disabled = !ready;
     this.el.batch.disabled = s !== "idle";
     this.el.seed.disabled = s !== "idle";
+    this.el.export.disabled = !ready;
+    this.el.csv.disabled = !ready;
+    this.el.import.disabled = s !== "idle";
+    this.el.ownUse.disabled = s !== "idle";
+    this.el.ownDefault.disabled = s !== "idle";
   }
 }

@@ -1,0 +1,246 @@
+"""Section IV's classroom tools in a real browser: download the model and import it back,
+through the command line in between; the loss history as CSV; damaged and mismatched files
+refused with the model left as it was; training on the reader's own names, each validation
+error, persistence across a reload, and the way back to the shipped list.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.conftest import REPO, Recorded, open_recorded
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.browser
+
+OWN = "anna\nbella\ncara\ndora\nelena\nfrida\n"
+
+
+@pytest.fixture(scope="module")
+def app(browser: Browser, site_url: str) -> Iterator[Recorded]:
+    rec, context = open_recorded(browser, site_url + "#train")
+    rec.page.wait_for_selector("body[data-status=ready]")
+    yield rec
+    context.close()
+
+
+def samples(page: Page, seed: int, n: int = 4) -> list[str]:
+    out = page.evaluate(
+        "([seed, n]) => pytoy.client.call('sample', {name: 'names', n, decode: {seed}})", [seed, n]
+    )
+    return [t["text"] for t in out]
+
+
+def cli_samples(path: Path, seed: int, n: int = 4) -> list[str]:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytoy",
+            "sample",
+            str(path),
+            "-n",
+            str(n),
+            "--seed",
+            str(seed),
+            "--json",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [t["text"] for t in json.loads(out.stdout)["timelines"]]
+
+
+def idle(page: Page) -> None:
+    page.wait_for_function("() => !document.querySelector('#train-start').disabled")
+
+
+def import_file(page: Page, path: Path) -> str:
+    page.eval_on_selector("#train-message", "n => { n.textContent = ''; }")  # no stale reply
+    page.set_input_files("#train-import", str(path))
+    page.wait_for_function(
+        "() => /^(Imported|Not imported)/"
+        ".test(document.querySelector('#train-message').textContent)"
+    )
+    idle(page)
+    return page.text_content("#train-message")
+
+
+def test_checkpoint_round_trip_browser_cli_browser(app: Recorded, tmp_path: Path) -> None:
+    page = app.page
+    page.click("#train-more")
+    page.wait_for_selector("#train[data-training=true]")
+    page.wait_for_selector("#train[data-training=false]")
+    idle(page)
+    before = samples(page, seed=11)
+    with page.expect_download() as info:
+        page.click("#train-export")
+    path = tmp_path / "from-browser.json"
+    info.value.save_as(path)
+    assert len(json.loads(path.read_text())["history"]["loss"]) == 500
+    # the command line samples exactly what the page samples
+    assert cli_samples(path, seed=11) == before
+    # a different model in between, then the file back in: the same samples again
+    page.click("#train-reset")
+    idle(page)
+    assert samples(page, seed=11) != before
+    assert import_file(page, path).startswith("Imported")
+    assert page.get_attribute("#train", "data-step") == "500"
+    assert samples(page, seed=11) == before
+
+
+def test_a_checkpoint_trained_by_the_cli_imports(app: Recorded, tmp_path: Path) -> None:
+    page = app.page
+    path = tmp_path / "cli.json"
+    subprocess.run(
+        [sys.executable, "-m", "pytoy", "train", "names", "--steps", "300", "--out", str(path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert import_file(page, path).startswith("Imported")
+    assert page.get_attribute("#train", "data-step") == "300"
+    assert samples(page, seed=3) == cli_samples(path, seed=3)
+
+
+def test_the_loss_history_downloads_as_csv(app: Recorded, tmp_path: Path) -> None:
+    page = app.page
+    with page.expect_download() as info:
+        page.click("#train-csv")
+    path = tmp_path / "loss.csv"
+    info.value.save_as(path)
+    lines = path.read_text().splitlines()
+    history = page.evaluate("() => pytoy.client.call('history', {name: 'names'})")
+    assert lines[0] == "step,loss"
+    assert len(lines) == len(history) + 1
+    assert [float(ln.split(",")[1]) for ln in lines[1:]] == history
+    assert [int(ln.split(",")[0]) for ln in lines[1:]] == list(range(1, len(history) + 1))
+
+
+def damaged(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    good = (REPO / "data" / "checkpoints" / "names.json").read_text()
+    d = json.loads(good)
+    wrong_shape = json.loads(good)
+    wrong_shape["config"]["hidden"] = 64
+    files = {
+        "truncated": (good[: len(good) // 2], "not JSON"),
+        "not json": ("hello", "not JSON"),
+        "wrong shapes": (json.dumps(wrong_shape), ""),
+        "a translator": (
+            (REPO / "data" / "checkpoints" / "translate.json").read_text(),
+            "needs a names model",
+        ),
+        "an AR model": (
+            (REPO / "data" / "checkpoints" / "names-ar.json").read_text(),
+            "needs a diffusion model",
+        ),
+        "empty object": ("{}", "not a pytoy checkpoint"),
+        "no weights": (json.dumps({k: v for k, v in d.items() if k != "params"}), ""),
+    }
+    out = {}
+    for name, (text, words) in files.items():
+        path = tmp_path / f"{name.replace(' ', '-')}.json"
+        path.write_text(text)
+        out[name] = (path, words)
+    return out
+
+
+def test_a_damaged_or_mismatched_file_leaves_the_model_as_it_was(
+    app: Recorded, tmp_path: Path
+) -> None:
+    page = app.page
+    step = page.get_attribute("#train", "data-step")
+    before = samples(page, seed=21)
+    for name, (path, words) in damaged(tmp_path).items():
+        message = import_file(page, path)
+        assert message.startswith("Not imported"), name
+        assert words in message, (name, message)
+        assert "unchanged" in message
+        assert page.get_attribute("#train", "data-step") == step, name
+        assert samples(page, seed=21) == before, name
+
+
+# --- your own names -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("solo", "at least 2"),
+        ("", "no words"),
+        ("anna\nbella\nx1", "line 3: '1'"),
+        ("anna\n😀ok", "line 2: '😀'"),
+        ("anna\n<img src=x onerror=alert(1)>", "line 2"),
+        ("anna\nbellabellabellabella", "line 2: 'bellabellabellabella' has 20"),
+        ("anna\nbe>lla", "line 2: character '>'"),
+        ("anna\nbe?la", "line 2: character '?'"),
+    ],
+)
+def test_own_names_are_checked_with_a_message_naming_the_line(
+    app: Recorded, text: str, words: str
+) -> None:
+    page = app.page
+    page.eval_on_selector("#own-names", "d => d.open = true")
+    step = page.get_attribute("#train", "data-step")
+    page.fill("#own-names-text", text)
+    page.click("#own-names-use")
+    page.wait_for_selector("#own-names-message.error")
+    assert words in page.text_content("#own-names-message")
+    assert page.get_attribute("#train", "data-step") == step  # nothing was reset
+    assert page.locator("img[src=x]").count() == 0
+    page.eval_on_selector("#own-names-message", "n => { n.className = 'message'; }")
+
+
+def test_train_on_own_names_then_reload_then_back_to_the_shipped_list(
+    browser: Browser, site_url: str
+) -> None:
+    rec, context = open_recorded(browser, site_url + "#train")
+    page = rec.page
+    try:
+        page.wait_for_selector("body[data-status=ready]")
+        page.eval_on_selector("#own-names", "d => d.open = true")
+        page.fill("#own-names-text", OWN)
+        page.click("#own-names-use")
+        page.wait_for_selector("#train[data-dataset=own]")
+        info = page.evaluate("() => pytoy.client.call('info', {name: 'names'})")
+        assert sorted(info["train_items"]) == sorted(OWN.split())
+        assert info["layout"]["a_len"] == 5  # the longest name, not the shipped 7
+        assert page.text_content("#n-names") == "6"
+        page.click("#train-more")
+        page.wait_for_selector("#train[data-training=true]")
+        page.wait_for_selector("#train[data-training=false]")
+        idle(page)
+        letters = set("".join(OWN.split()))
+        assert all(set(name) <= letters for name in samples(page, seed=1, n=8))
+
+        page.reload()
+        page.wait_for_selector("body[data-status=ready]")
+        assert page.get_attribute("#train", "data-dataset") == "own"
+        assert page.get_attribute("#train", "data-step") == "500"
+        assert page.input_value("#own-names-text") == OWN
+
+        page.eval_on_selector("#own-names", "d => d.open = true")
+        page.click("#own-names-default")
+        page.wait_for_selector("#train[data-dataset=shipped]")
+        idle(page)
+        info = page.evaluate("() => pytoy.client.call('info', {name: 'names'})")
+        assert len(info["train_items"]) == 40 and info["step"] == 0
+        rec.assert_clean(site_url)
+    finally:
+        context.close()
+
+
+def test_the_page_stayed_clean(app: Recorded, site_url: str) -> None:
+    app.assert_clean(site_url)
