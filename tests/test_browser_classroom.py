@@ -244,3 +244,23 @@ def test_train_on_own_names_then_reload_then_back_to_the_shipped_list(
 
 def test_the_page_stayed_clean(app: Recorded, site_url: str) -> None:
     app.assert_clean(site_url)
+
+
+def test_a_timeline_and_the_translator_download(app: Recorded, tmp_path: Path) -> None:
+    page = app.page
+    page.click("#denoise-run")
+    page.wait_for_function("() => pytoy.views.denoise.timeline.steps.length > 0")
+    shown = page.evaluate("() => pytoy.views.denoise.timeline")
+    with page.expect_download() as info:
+        page.click("#denoise-download")
+    info.value.save_as(tmp_path / "t.json")
+    assert json.loads((tmp_path / "t.json").read_text()) == shown
+    with page.expect_download() as info:
+        page.click("#translate-export")
+    info.value.save_as(tmp_path / "tr.json")
+    out = subprocess.run(
+        [sys.executable, "-m", "pytoy", "translate", str(tmp_path / "tr.json"), "water",
+         "--temperature", "0", "--json"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )
+    assert json.loads(out.stdout)["timelines"][0]["text"] == "paani"

@@ -5,7 +5,7 @@
 // Strategy, steps and temperature are shareable settings (settings.js): read from the URL or
 // this browser at start, written back whenever they change.
 
-import { attempt, el } from "../dom.js";
+import { attempt, download, el } from "../dom.js";
 import { clampSetting, writeSettings } from "../settings.js";
 import { renderTimeline } from "./timeline.js";
 
@@ -26,6 +26,8 @@ export class DenoiseView {
                 frame: $("#denoise-frame"), timeline: $("#denoise-timeline"), message: $("#denoise-message") };
     this.el.run.addEventListener("click", () => this.sample());
     this.el.gridRun.addEventListener("click", () => this.grid());
+    root.querySelector("#denoise-download").addEventListener("click", () =>
+      download(`pytoy-timeline-${this.timeline.text || "empty"}.json`, JSON.stringify(this.timeline, null, 1)));
     this.el.scrub.addEventListener("input", () => this.scrubTo(Number(this.el.scrub.value)));
     root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
     this.length = frames.info.layout.a_len; // steps beyond the name's length change nothing

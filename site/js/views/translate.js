@@ -5,7 +5,7 @@
 // The reader's translator is saved in this browser (store.js) when its training ends or is
 // paused, and is back on the next visit; "Forget my translator" removes it.
 
-import { attempt, el, say } from "../dom.js";
+import { attempt, download, el, say } from "../dom.js";
 import * as store from "../store.js";
 import { renderTimeline } from "./timeline.js";
 
@@ -41,6 +41,11 @@ export class TranslateView {
     this.el.pause.addEventListener("click", () => this.#client.request("pause", { name: MINE }));
     this.el.shipped.addEventListener("click", () => this.#use("translate"));
     this.el.forget.addEventListener("click", () => this.forget());
+    this.el.export = root.querySelector("#translate-export");
+    this.el.export.addEventListener("click", () => this.#try(async () => {
+      const ckpt = await this.#client.call("export", { name: this.model });
+      download(`pytoy-${this.model}.json`, JSON.stringify(ckpt));
+    }));
     root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
     renderTimeline(this.el.timeline, frames.translate.timelines[0]);
     this.#render();
@@ -141,6 +146,7 @@ export class TranslateView {
     this.el.pause.disabled = !this.#training;
     this.el.shipped.disabled = !ready || this.model === "translate";
     this.el.forget.disabled = !ready || this.#training;
+    if (this.el.export) this.el.export.disabled = !ready || this.#training;
   }
 
   #try(work) {
