@@ -17,6 +17,7 @@ import { DenoiseView } from "./views/denoise.js";
 import { LoadingView } from "./views/loading.js";
 import { renderFormula, renderNetwork, renderVocab } from "./views/network.js";
 import { Pending } from "./views/pending.js";
+import { Presenter, SHORTCUTS } from "./views/presenter.js";
 import { RevealView } from "./views/reveal.js";
 import { mountShare } from "./views/share.js";
 import { SourceView } from "./views/source.js";
@@ -146,12 +147,21 @@ async function main() {
   const chart = new LossChart($("#loss-chart"), uPlot);
   const train = new TrainView($("#train"), { client, chart, settings, dataset });
   train.onStep = (step) => views.denoise.setOwnModel(step);
+  $("#help-keys tbody").append(...SHORTCUTS.map(([key, what]) => {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th");
+    th.scope = "row";
+    th.append(Object.assign(document.createElement("kbd"), { textContent: key }));
+    tr.append(th, Object.assign(document.createElement("td"), { textContent: what }));
+    return tr;
+  }));
   Object.assign(window.pytoy, { train, views, frames });
   // Sections beyond the seed explainer, each mounted on its own: one failing to start
   // must not take the others down.
   const ctx = { frames, uPlot, views, train, settings, dataset };
   const extras = [["beyond", mountBeyond], ["limits", mountLimits]]
     .map(([name, mount]) => ({ name, section: attemptExtra(name, () => mount(ctx)) }));
+  window.pytoy.presenter = new Presenter(document, { views, train });
 
   await askBeforeDownloading(assets);
   const t0 = performance.now();
