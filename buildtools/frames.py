@@ -17,7 +17,7 @@ REVEAL_STEPS = 3  # diffusion reveals rahul in three passes; AR needs one per le
 SOURCES = ("generate.reveal", "diffusion.corrupt", "model.forward", "train.batch_loss",
            "sampling.Decoder.run", "train.Trainer.run", "generate.translate", "compare.race",
            "sampling.Decoder._choose", "sweep.sweep", "compare.infill",
-           "evaluate.diffusion_nll_bound", "compare.pass_cost")
+           "evaluate.diffusion_nll_bound", "compare.pass_cost", "sampling.schedule")
 SWEEP_N = 300  # decodes per point at build time (a few tenths of a second per model)
 INFILL = "r??ul"
 LAB_STRATEGIES = ("random", "confidence", "threshold", "blocks", "remask")

@@ -13,6 +13,7 @@ import { mountLimits } from "./limits.js";
 import { readSettings } from "./settings.js";
 import { LossChart } from "./views/chart.js";
 import { CorruptView } from "./views/corrupt.js";
+import { EditorView } from "./views/editor.js";
 import { DenoiseView } from "./views/denoise.js";
 import { LoadingView } from "./views/loading.js";
 import { renderFormula, renderNetwork, renderVocab } from "./views/network.js";
@@ -159,7 +160,12 @@ async function main() {
   // Sections beyond the seed explainer, each mounted on its own: one failing to start
   // must not take the others down.
   const ctx = { frames, uPlot, views, train, settings, dataset };
-  const extras = [["beyond", mountBeyond], ["limits", mountLimits]]
+  const mountEditor = () => {
+    const editor = new EditorView($("#edit"), ctx);
+    views.editor = editor;
+    return editor;
+  };
+  const extras = [["beyond", mountBeyond], ["limits", mountLimits], ["editor", mountEditor]]
     .map(([name, mount]) => ({ name, section: attemptExtra(name, () => mount(ctx)) }));
   window.pytoy.presenter = new Presenter(document, { views, train });
 
