@@ -124,7 +124,10 @@ PYODIDE_WHEEL_SOURCE = Source(
     dest=PYODIDE_DIR,
 )
 VENDOR_SOURCES = tuple(npm_source(v.name, v.version, v.files) for v in VENDOR_NPM)
-SOURCES: tuple[Source, ...] = (PYODIDE_CORE, PYODIDE_WHEEL_SOURCE, *VENDOR_SOURCES)
+# Fetched and pinned like the rest, but used by the tests only (injected into the page by
+# tests/test_browser_a11y.py); never copied into the site.
+AXE = npm_source("axe-core", "4.14.1", ("axe.min.js", "LICENSE"))
+SOURCES: tuple[Source, ...] = (PYODIDE_CORE, PYODIDE_WHEEL_SOURCE, *VENDOR_SOURCES, AXE)
 
 
 def shipped_files() -> list[tuple[str, str, str]]:

@@ -52,12 +52,15 @@ export async function bootPython(mapUrl, onProgress) {
                    elapsed: seconds(started), total: seconds(t0) });
     report("start");
     let result;
+    const stray = strayFailure();
     try {
-      result = await work();
+      result = await Promise.race([work(), stray.promise]);
     } catch (e) {
       const missing = await findMissing(spec.files.map(assets.url), assets.base);
       const why = missing ? `${missing.file} is missing (${missing.status})` : lastLine(e);
       throw new BootError(spec.stage, `Could not load ${spec.label}: ${why}.`);
+    } finally {
+      stray.stop();
     }
     report("done");
     return result;
@@ -101,6 +104,33 @@ export async function bootPython(mapUrl, onProgress) {
     namespace.destroy();
     return { call, versions };
   });
+}
+
+/**
+ * Pyodide 0.27 does not reject loadPyodide when a download fails midway (the wasm, say): the
+ * failure surfaces as an unhandled rejection and loadPyodide never settles. While a stage
+ * runs, such a rejection (or an uncaught error) ends the stage instead of hanging the page.
+ */
+function strayFailure() {
+  let fail;
+  const promise = new Promise((_, reject) => { fail = reject; });
+  const onRejection = (e) => {
+    e.preventDefault();
+    fail(e.reason instanceof Error ? e.reason : new Error(String(e.reason)));
+  };
+  const onError = (e) => {
+    e.preventDefault();
+    fail(e.error instanceof Error ? e.error : new Error(e.message));
+  };
+  self.addEventListener("unhandledrejection", onRejection);
+  self.addEventListener("error", onError);
+  return {
+    promise,
+    stop() {
+      self.removeEventListener("unhandledrejection", onRejection);
+      self.removeEventListener("error", onError);
+    },
+  };
 }
 
 /** The wheel's URL for micropip; in the single file, a copy in Pyodide's file system. */

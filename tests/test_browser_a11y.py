@@ -1,0 +1,111 @@
+"""Accessibility and literal rendering: axe-core (pinned, fetched into the build cache, injected
+by this test only) on every section, light and dark; user text that looks like HTML is shown
+as text, never run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from buildtools import default_cache
+from buildtools.assets import AXE
+from tests.conftest import Recorded, open_recorded
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.browser
+
+AXE_JS = default_cache() / AXE.dest / "axe.min.js"
+SECTIONS = [
+    "header",
+    "#reveal",
+    "#corrupt",
+    "#model",
+    "#train",
+    "#denoise",
+    "#built",
+    "#translate",
+    "#race",
+    "#strategies",
+    "#sweep",
+    "#infill",
+    "#likelihood",
+    "#limits",
+    "#edit",
+    "#credits",
+    "footer",
+]
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def app(browser: Browser, site_url: str) -> Iterator[Recorded]:
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `python3 build.py fetch`")
+    rec, context = open_recorded(browser, site_url)
+    rec.page.wait_for_selector("body[data-status=ready]")
+    # The page's CSP refuses inline scripts (as it should), so axe comes from the page's own
+    # origin: a test-only route that serves the pinned file.
+    context.route(
+        "**/__test__/axe.min.js",
+        lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"),
+    )
+    rec.page.add_script_tag(url=site_url + "__test__/axe.min.js")
+    yield rec
+    context.close()
+
+
+def violations(page: Page, selector: str) -> list[str]:
+    found = page.evaluate(
+        """async (sel) => {
+          const r = await axe.run(sel, {resultTypes: ['violations']});
+          return r.violations.map(v => v.id + ': ' + v.nodes.length + ' × ' +
+            v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+        }""",
+        selector,
+    )
+    return found
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_in_any_section(app: Recorded, scheme: str) -> None:
+    page = app.page
+    page.emulate_media(color_scheme=scheme)
+    page.wait_for_timeout(300)  # charts redraw in the scheme's colours
+    # open what is folded, so its content is checked too
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    found = {sel: violations(page, sel) for sel in SECTIONS}
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_user_text_is_shown_literally(app: Recorded) -> None:
+    page = app.page
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    images = "() => document.querySelectorAll('img[src=x]').length"
+    # section II: a word outside the vocabulary comes back as a message naming the character
+    page.fill("#corrupt-word", XSS)
+    page.dispatch_event("#corrupt-word", "input")
+    page.wait_for_selector("#corrupt-message.error")
+    # section VII and XI
+    page.fill("#translate-word", XSS)
+    page.click("#translate-run")
+    page.wait_for_selector("#translate-message.error")
+    page.fill("#infill-template", XSS)
+    page.click("#infill-run")
+    page.wait_for_selector("#infill-message.error")
+    # section XIV: the traceback of code containing markup
+    page.fill(
+        "#edit-code", f"def corrupt(x, t, maskable, mask_id, rng):\n    raise ValueError('{XSS}')\n"
+    )
+    page.click("#edit-run")
+    page.wait_for_selector("#edit[data-result=error]")
+    assert XSS in page.text_content("#edit-traceback")
+    assert page.evaluate(images) == 0
+    assert dialogs == []
+    for sel in ("#corrupt-message", "#translate-message", "#infill-message"):
+        assert page.locator(f"{sel} *").count() == 0, sel  # text only, no elements
+    app.assert_clean(app.page.url.split("#")[0])
