@@ -260,8 +260,65 @@ def test_a_timeline_and_the_translator_download(app: Recorded, tmp_path: Path) -
         page.click("#translate-export")
     info.value.save_as(tmp_path / "tr.json")
     out = subprocess.run(
-        [sys.executable, "-m", "pytoy", "translate", str(tmp_path / "tr.json"), "water",
-         "--temperature", "0", "--json"],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "pytoy",
+            "translate",
+            str(tmp_path / "tr.json"),
+            "water",
+            "--temperature",
+            "0",
+            "--json",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert json.loads(out.stdout)["timelines"][0]["text"] == "paani"
+
+
+PAIRS = "sun>suraj\nmoon>chaand\nstar>taara\nsky>aasmaan\n"
+
+
+def test_own_pairs_train_a_translator_and_errors_name_the_line(
+    browser: Browser, site_url: str
+) -> None:
+    rec, context = open_recorded(browser, site_url + "#translate")
+    page = rec.page
+    try:
+        page.wait_for_selector("body[data-status=ready]")
+        page.eval_on_selector("#own-pairs", "d => d.open = true")
+        for text, words in (
+            ("hello", "line 1: expected one 'english>hindi' pair"),
+            ("sun>suraj", "at least 2"),
+            ("sun>suraj\nmoon>ch4and", "line 2: '4'"),
+        ):
+            page.fill("#own-pairs-text", text)
+            page.click("#own-pairs-use")
+            page.wait_for_function(
+                "w => document.querySelector('#own-pairs-message').textContent.includes(w)",
+                arg=words,
+            )
+            assert page.get_attribute("#translate", "data-model") in (None, "translate")
+        page.fill("#own-pairs-text", PAIRS)
+        page.click("#own-pairs-use")
+        page.wait_for_selector("#translate[data-model=translate-mine]", timeout=300_000)
+        info = page.evaluate("() => pytoy.client.call('info', {name: 'translate-mine'})")
+        assert sorted(info["train_items"]) == sorted(PAIRS.split())
+        assert info["layout"]["a_len"] == 7  # the longest answer, aasmaan
+        page.click("#translate-check")
+        page.wait_for_selector("#translate[data-score]")
+        assert page.get_attribute("#translate", "data-score") == "4/4"
+        page.fill("#translate-word", "star")
+        page.click("#translate-run")
+        page.wait_for_function(
+            "() => document.querySelector('#translate-timeline').dataset.text === 'taara'"
+        )
+        page.click("#own-pairs-default")
+        assert page.get_attribute("#translate", "data-model") == "translate"
+        assert page.get_attribute("#translate", "data-dataset") == "shipped"
+        rec.assert_clean(site_url)
+    finally:
+        context.close()

@@ -5,7 +5,7 @@
 // The reader's translator is saved in this browser (store.js) when its training ends or is
 // paused, and is back on the next visit; "Forget my translator" removes it.
 
-import { attempt, download, el, say } from "../dom.js";
+import { attempt, download, el, readFile, say } from "../dom.js";
 import * as store from "../store.js";
 import { renderTimeline } from "./timeline.js";
 
@@ -15,14 +15,16 @@ const KEY = "model:translate-mine";
 export class TranslateView {
   #client = null;
   #chart;
-  #text; // data/en-hi.txt, for training from scratch
+  #text; // the pairs a new translator trains on: data/en-hi.txt, or the reader's own
+  #shippedText;
   #training = false;
   model = "translate";
 
   constructor(root, { frames, chart, text }) {
     this.root = root;
     this.#chart = chart;
-    this.#text = text;
+    this.#shippedText = text;
+    this.#text = store.load("data:pairs") ?? text;
     const $ = (s) => root.querySelector(s);
     this.el = { word: $("#translate-word"), run: $("#translate-run"), check: $("#translate-check"),
                 message: $("#translate-message"), timeline: $("#translate-timeline"), score: $("#translate-score"),
@@ -41,6 +43,24 @@ export class TranslateView {
     this.el.pause.addEventListener("click", () => this.#client.request("pause", { name: MINE }));
     this.el.shipped.addEventListener("click", () => this.#use("translate"));
     this.el.forget.addEventListener("click", () => this.forget());
+    Object.assign(this.el, { ownText: $("#own-pairs-text"), ownFile: $("#own-pairs-file"),
+                             ownUse: $("#own-pairs-use"), ownDefault: $("#own-pairs-default"),
+                             ownMessage: $("#own-pairs-message") });
+    this.el.ownText.value = this.#text;
+    root.dataset.dataset = this.#text === text ? "shipped" : "own";
+    this.el.ownUse.addEventListener("click", () => this.useOwnPairs());
+    this.el.ownDefault.addEventListener("click", () => this.useShippedPairs());
+    this.el.ownFile.addEventListener("change", async () => {
+      const file = this.el.ownFile.files[0];
+      this.el.ownFile.value = "";
+      if (!file) return;
+      try {
+        this.el.ownText.value = await readFile(file, 500_000);
+        say(this.el.ownMessage, `Opened ${file.name}. Press "Train a translator on these".`);
+      } catch (e) {
+        say(this.el.ownMessage, e.message, "error");
+      }
+    });
     this.el.export = root.querySelector("#translate-export");
     this.el.export.addEventListener("click", () => this.#try(async () => {
       const ckpt = await this.#client.call("export", { name: this.model });
@@ -101,7 +121,8 @@ export class TranslateView {
   }
 
   async checkAll() {
-    const words = this.items.map((p) => p.split(">")[0]);
+    const items = (await this.#client.call("info", { name: this.model })).train_items;
+    const words = items.map((p) => p.split(">")[0]);
     await this.#try(async () => {
       const out = await this.#client.call("translate", { name: this.model, words, decode: { temperature: 0 } });
       const right = out.filter((t) => t.correct).length;
@@ -126,10 +147,39 @@ export class TranslateView {
       });
       this.#use(MINE);
       await this.#save();
-      say(this.el.message, `Your translator (step ${r.step}) now answers above. Check all 30 to see how far it has come.`);
+      say(this.el.message, `Your translator (step ${r.step}) now answers above. "Check all" shows how far it has come.`);
     });
     this.#training = false;
     this.#render();
+  }
+
+  /** Check the reader's pairs with pytoy, then train a new translator on them. */
+  async useOwnPairs() {
+    if (this.#training) return;
+    const text = this.el.ownText.value;
+    try {
+      const summary = await this.#client.call("check_data", { text, task: "translate" });
+      this.#text = text;
+      const saved = store.save("data:pairs", text);
+      this.root.dataset.dataset = "own";
+      say(this.el.ownMessage, `Training on your ${summary.items} pairs: questions of up to ` +
+          `${summary.question_length} letters, answers of up to ${summary.length}.` +
+          (saved ? "" : " (Not saved: this browser refused to store them.)"));
+      this.model = "translate"; // so train() starts a fresh translator on the new pairs
+      await this.train();
+    } catch (e) {
+      say(this.el.ownMessage, e.message, "error");
+    }
+  }
+
+  useShippedPairs() {
+    if (this.#training) return;
+    this.#text = this.#shippedText;
+    this.el.ownText.value = this.#shippedText;
+    store.forget("data:pairs");
+    this.root.dataset.dataset = "shipped";
+    this.#use("translate");
+    say(this.el.ownMessage, "Back to the 30 pairs: the shipped translator answers again.");
   }
 
   #use(name) {
@@ -146,6 +196,10 @@ export class TranslateView {
     this.el.pause.disabled = !this.#training;
     this.el.shipped.disabled = !ready || this.model === "translate";
     this.el.forget.disabled = !ready || this.#training;
+    if (this.el.ownUse) {
+      this.el.ownUse.disabled = !ready || this.#training;
+      this.el.ownDefault.disabled = !ready || this.#training;
+    }
     if (this.el.export) this.el.export.disabled = !ready || this.#training;
   }
 
