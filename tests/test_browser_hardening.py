@@ -42,3 +42,51 @@ def test_a_download_cut_off_names_the_file(
         assert rec.page.get_attribute("#reveal-diffusion .timeline-box", "data-text") == "rahul"
     finally:
         context.close()
+
+
+def test_races_have_defined_outcomes(browser: Browser, site_url: str) -> None:
+    """Train twice, sample and reset during training, a second tab: each does what it says."""
+    rec, context = open_recorded(browser, site_url + "#train")
+    page = rec.page
+    try:
+        page.wait_for_selector("body[data-status=ready]")
+        page.click("#train-start")  # 3000 steps: long enough to act during the run
+        page.wait_for_selector("#train[data-training=true]")
+        assert page.is_disabled("#train-start") and page.is_disabled("#train-more")
+        # a second run of the same model is refused by the worker, with a reason
+        second = page.evaluate(
+            "() => pytoy.client.request('train', {name: 'names', steps: 10})"
+            ".then(() => 'ran', e => e.message)"
+        )
+        assert "already training" in second
+        # sampling during training is answered between chunks, while training goes on
+        page.click("#sample")
+        page.wait_for_function(
+            "() => document.querySelector('#timeline').dataset.text !== undefined"
+        )
+        assert page.get_attribute("#train", "data-training") == "true"
+        # reset during training: the run stops, a fresh model at step 0, quiet about the old run
+        page.click("#train-reset")
+        page.wait_for_function("() => document.querySelector('#train').dataset.step === '0'")
+        page.wait_for_selector("#train[data-training=false]")
+        page.wait_for_timeout(500)  # any late progress from the stopped run would show here
+        assert page.get_attribute("#train", "data-step") == "0"
+        # and training works again afterwards
+        page.click("#train-more")
+        page.wait_for_selector("#train[data-training=true]")
+        page.wait_for_selector("#train[data-training=false]")
+        assert page.get_attribute("#train", "data-step") == "500"
+
+        # a second tab: its own Python; it finds the model the first tab saved
+        other = context.new_page()
+        other.goto(site_url + "#train")
+        other.wait_for_selector("body[data-status=ready]")
+        assert other.get_attribute("#train", "data-step") == "500"
+        other.click("#train-more")
+        other.wait_for_selector("#train[data-training=true]")
+        other.wait_for_selector("#train[data-training=false]")
+        assert other.get_attribute("#train", "data-step") == "1000"
+        assert page.get_attribute("#train", "data-step") == "500"  # tabs do not interfere
+        rec.assert_clean(site_url)
+    finally:
+        context.close()
