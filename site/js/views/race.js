@@ -4,7 +4,8 @@
 // picks diffusion's pass budget and the seed, and can retrain the AR baseline here.
 // Every race is announced as a "pytoy:race" event on the section, for section XIII.
 
-import { attempt, reducedMotion, say } from "../dom.js";
+import { attempt, say } from "../dom.js";
+import { Stepper } from "./stepper.js";
 import { renderTimeline } from "./timeline.js";
 
 const FRAME_MS = 700;
@@ -12,10 +13,8 @@ const MY_AR = "names-ar";
 
 export class RaceView {
   #client = null;
-  #timer = null;
   #dataset;
   #steps; // the defaults' training steps for a names model
-  frame = 0;
   race = null; // the last api.race result
 
   constructor(root, { frames, dataset }) {
@@ -30,6 +29,7 @@ export class RaceView {
                 arCount: $("#race-ar-count"), diffCount: $("#race-diffusion-count"),
                 train: $("#race-train"), pause: $("#race-pause"), trainStep: $("#race-train-step") };
     root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
+    this.stepper = new Stepper({ last: () => this.last, draw: () => this.#draw(), button: this.el.play, ms: FRAME_MS });
     this.el.run.addEventListener("click", () => this.run());
     this.el.play.addEventListener("click", () => this.play());
     this.el.step.addEventListener("click", () => this.step());
@@ -74,41 +74,27 @@ export class RaceView {
   }
 
   show(race, source = "live") {
-    this.#stop();
+    this.stepper.stop();
     this.race = race;
     this.root.dataset.source = source;
-    this.frame = this.last;
-    this.#draw();
+    this.stepper.go(this.last);
     this.root.dispatchEvent(new CustomEvent("pytoy:race", { detail: race, bubbles: true }));
   }
 
+  get frame() {
+    return this.stepper.frame;
+  }
+
   play() {
-    if (this.#timer) return this.#stop();
-    if (this.frame >= this.last) this.frame = 0;
-    if (reducedMotion()) {
-      this.frame = this.last;
-      return this.#draw();
-    }
-    this.el.play.textContent = "Stop";
-    this.#timer = setInterval(() => (this.frame < this.last ? this.step() : this.#stop()), FRAME_MS);
-    this.step();
+    this.stepper.play();
   }
 
   step() {
-    this.frame = Math.min(this.frame + 1, this.last);
-    this.#draw();
+    this.stepper.step();
   }
 
   reset() {
-    this.#stop();
-    this.frame = 0;
-    this.#draw();
-  }
-
-  #stop() {
-    clearInterval(this.#timer);
-    this.#timer = null;
-    this.el.play.textContent = "Play";
+    this.stepper.reset();
   }
 
   #draw() {

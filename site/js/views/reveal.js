@@ -3,15 +3,13 @@
 // the build computed with the same code, then live from the worker). Play / Step / Reset walk
 // through the passes; the AR model needs one pass per letter, diffusion only a few.
 
-import { reducedMotion } from "../dom.js";
+import { Stepper } from "./stepper.js";
 import { renderTimeline } from "./timeline.js";
 
 const FRAME_MS = 800;
 
 export class RevealView {
-  frame = 0;
   timelines = null; // {ar, diffusion}
-  #timer = null;
 
   constructor(root) {
     this.root = root;
@@ -19,6 +17,7 @@ export class RevealView {
     this.el = { play: $("#reveal-play"), step: $("#reveal-step"), reset: $("#reveal-reset"),
                 count: $("#reveal-frame"), ar: $("#reveal-ar .timeline-box"),
                 diffusion: $("#reveal-diffusion .timeline-box") };
+    this.stepper = new Stepper({ last: () => this.last, draw: () => this.#draw(), button: this.el.play, ms: FRAME_MS });
     this.el.play.addEventListener("click", () => this.play());
     this.el.step.addEventListener("click", () => this.step());
     this.el.reset.addEventListener("click", () => this.reset());
@@ -61,33 +60,24 @@ export class RevealView {
     return Math.max(this.timelines.ar.steps.length, this.timelines.diffusion.steps.length);
   }
 
+  get frame() {
+    return this.stepper.frame;
+  }
+
+  set frame(k) {
+    this.stepper.frame = k;
+  }
+
   play() {
-    if (this.#timer) return this.#stop();
-    if (this.frame >= this.last) this.frame = 0;
-    if (reducedMotion()) {
-      this.frame = this.last; // no animation: show every pass at once
-      return this.#draw();
-    }
-    this.el.play.textContent = "Stop";
-    this.#timer = setInterval(() => (this.frame < this.last ? this.step() : this.#stop()), FRAME_MS);
-    this.step();
+    this.stepper.play();
   }
 
   step() {
-    this.frame = Math.min(this.frame + 1, this.last);
-    this.#draw();
+    this.stepper.step();
   }
 
   reset() {
-    this.#stop();
-    this.frame = 0;
-    this.#draw();
-  }
-
-  #stop() {
-    clearInterval(this.#timer);
-    this.#timer = null;
-    this.el.play.textContent = "Play";
+    this.stepper.reset();
   }
 
   #draw() {

@@ -1,0 +1,44 @@
+// Play / Step / Reset over frames 0…last, shared by section I (reveal) and section VIII (race):
+// one frame per forward pass, drawn by the view. Under prefers-reduced-motion Play shows the
+// last frame at once instead of animating.
+
+import { reducedMotion } from "../dom.js";
+
+export class Stepper {
+  frame = 0;
+  #timer = null;
+
+  /** `last()` is the number of frames after 0; `draw(frame)` shows one; `button` is Play. */
+  constructor({ last, draw, button, ms }) {
+    Object.assign(this, { last, draw, button, ms });
+  }
+
+  play() {
+    if (this.#timer) return this.stop();
+    if (this.frame >= this.last()) this.frame = 0;
+    if (reducedMotion()) return this.go(this.last());
+    this.button.textContent = "Stop";
+    this.#timer = setInterval(() => (this.frame < this.last() ? this.step() : this.stop()), this.ms);
+    this.step();
+  }
+
+  step() {
+    this.go(Math.min(this.frame + 1, this.last()));
+  }
+
+  reset() {
+    this.stop();
+    this.go(0);
+  }
+
+  go(frame) {
+    this.frame = frame;
+    this.draw(frame);
+  }
+
+  stop() {
+    clearInterval(this.#timer);
+    this.#timer = null;
+    this.button.textContent = "Play";
+  }
+}
