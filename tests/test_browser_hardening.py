@@ -90,3 +90,33 @@ def test_races_have_defined_outcomes(browser: Browser, site_url: str) -> None:
         rec.assert_clean(site_url)
     finally:
         context.close()
+
+
+def test_a_crashed_worker_is_reported_and_a_restart_brings_the_model_back(
+    browser: Browser, site_url: str
+) -> None:
+    rec, context = open_recorded(browser, site_url + "#train")
+    page = rec.page
+    try:
+        page.wait_for_selector("body[data-status=ready]")
+        page.click("#train-more")
+        page.wait_for_selector("#train[data-training=true]")
+        page.wait_for_selector("#train[data-training=false]")
+        assert page.get_attribute("#train", "data-step") == "500"
+        # an uncaught error inside the worker: what a crash looks like from the page
+        [worker] = page.workers
+        worker.evaluate("() => { setTimeout(() => { throw new Error('simulated crash'); }); }")
+        page.wait_for_selector("body[data-status=error]")
+        assert "The Python worker stopped" in page.text_content("#status")
+        assert "simulated crash" in page.text_content("#status")
+        # requests after the crash fail at once with the reason, never hang
+        reply = page.evaluate(
+            "() => pytoy.client.call('defaults').then(() => 'answered', e => e.message)"
+        )
+        assert "simulated crash" in reply
+        page.click("#restart-python")
+        page.wait_for_selector("body[data-status=ready]")
+        assert page.get_attribute("#train", "data-step") == "500"
+        assert "Welcome back" in page.text_content("#train-message")
+    finally:
+        context.close()

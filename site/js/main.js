@@ -66,6 +66,19 @@ function firstFrames(frames, uPlot, settings) {
   return views;
 }
 
+/** After the worker died: one button that starts everything again. Models are saved in this
+ *  browser whenever a run ends or pauses, so the reload brings back the last good one. */
+function offerRestart() {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.id = "restart-python";
+  button.className = "primary";
+  button.textContent = "Restart Python (your saved models come back)";
+  button.addEventListener("click", () => location.reload());
+  $("#status").append(button);
+  button.focus();
+}
+
 /** Run one extra section's mount or live step; a failure is shown in the page's status and
  *  logged, and the rest of the page carries on. */
 function attemptExtra(name, work) {
@@ -122,7 +135,10 @@ async function main() {
   }
 
   const client = new PythonClient(new URL("./worker.js", import.meta.url), assets.base + "assets.json");
-  client.onFatal = (e) => fail(`The Python worker stopped: ${e.message}.`);
+  client.onFatal = (e) => {
+    fail(`The Python worker stopped: ${e.message}.`);
+    offerRestart();
+  };
   window.pytoy = { client, settings };
 
   try {
