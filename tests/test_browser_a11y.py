@@ -109,3 +109,12 @@ def test_user_text_is_shown_literally(app: Recorded) -> None:
     for sel in ("#corrupt-message", "#translate-message", "#infill-message"):
         assert page.locator(f"{sel} *").count() == 0, sel  # text only, no elements
     app.assert_clean(app.page.url.split("#")[0])
+
+
+def test_every_chart_has_a_text_alternative(app: Recorded) -> None:
+    charts = app.page.eval_on_selector_all(
+        ".chart", "cs => cs.map(c => [c.id, c.getAttribute('role'), c.getAttribute('aria-label')])"
+    )
+    assert len(charts) == 4
+    for cid, role, label in charts:
+        assert role == "img" and label and len(label) > 40, cid
