@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import open_recorded
+from tests.conftest import REPO, open_recorded
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -118,5 +118,102 @@ def test_a_crashed_worker_is_reported_and_a_restart_brings_the_model_back(
         page.wait_for_selector("body[data-status=ready]")
         assert page.get_attribute("#train", "data-step") == "500"
         assert "Welcome back" in page.text_content("#train-message")
+    finally:
+        context.close()
+
+
+NAMES = (REPO / "data" / "names.txt").read_text()
+FULL_STORAGE = """
+Storage.prototype.setItem = function () {
+  throw new DOMException('quota exceeded', 'QuotaExceededError');
+};
+"""
+
+
+def test_full_storage_says_not_saved_and_keeps_working(browser: Browser, site_url: str) -> None:
+    rec, context = open_recorded(browser, site_url + "#train", init_script=FULL_STORAGE)
+    page = rec.page
+    try:
+        page.wait_for_selector("body[data-status=ready]")
+        page.click("#train-more")
+        page.wait_for_selector("#train[data-training=true]")
+        page.wait_for_selector("#train[data-training=false]")
+        assert "Not saved" in page.text_content("#train-saved")
+        assert page.get_attribute("#train", "data-step") == "500"
+        page.click("#sample")  # the page carries on
+        page.wait_for_function("() => document.querySelector('#timeline').dataset.text")
+        assert rec.page_errors == []
+    finally:
+        context.close()
+
+
+def test_every_learning_rate_the_control_allows_trains_or_is_caught(
+    browser: Browser, site_url: str
+) -> None:
+    rec, context = open_recorded(browser, site_url + "#train")
+    page = rec.page
+    try:
+        page.wait_for_selector("body[data-status=ready]")
+        for lr in (0.001, 0.03, 0.3, 1, 3, 10):
+            page.evaluate(
+                "([lr, text]) => pytoy.client.call('create',"
+                " {name: 'lr-probe', text, train: {lr}})",
+                [lr, NAMES],
+            )
+            outcome = page.evaluate(
+                "() => pytoy.client.request('train', {name: 'lr-probe', steps: 300})"
+                ".then(r => 'trained ' + r.step, e => 'caught: ' + e.message)"
+            )
+            info = page.evaluate("() => pytoy.client.call('info', {name: 'lr-probe'})")
+            history = page.evaluate("() => pytoy.client.call('history', {name: 'lr-probe'})")
+            assert all(h == h and abs(h) < 1e308 for h in history), lr  # finite, kept history
+            if outcome.startswith("caught"):
+                assert "diverg" in outcome or "not finite" in outcome, outcome
+                # weights restored: training goes on at a sane rate from the last good step
+                page.evaluate("() => pytoy.client.call('set_lr', {name: 'lr-probe', lr: 0.1})")
+                again = page.evaluate(
+                    "() => pytoy.client.request('train', {name: 'lr-probe', steps: 100})"
+                )
+                assert again["step"] == info["step"] + 100
+            else:
+                assert outcome == "trained 300", (lr, outcome)
+        # through the page's own control: 10 is allowed, caught, and NaN never reaches the screen
+        page.fill("#train-lr", "10")
+        page.dispatch_event("#train-lr", "change")
+        page.click("#train-start")
+        page.wait_for_selector("#train[data-training=false]")
+        page.wait_for_function("() => !document.querySelector('#train-start').disabled")
+        assert "NaN" not in page.inner_text("body")
+        assert "Infinity" not in page.inner_text("body")
+    finally:
+        context.close()
+
+
+def test_keyboard_focus_is_always_visible(browser: Browser, site_url: str) -> None:
+    rec, context = open_recorded(browser, site_url)
+    page = rec.page
+    try:
+        page.wait_for_selector("body[data-status=ready]")
+        page.locator("body").focus()
+        seen = set()
+        for _ in range(120):
+            page.keyboard.press("Tab")
+            info = page.evaluate(
+                """() => {
+                  const n = document.activeElement;
+                  if (!n || n === document.body) return null;
+                  const s = getComputedStyle(n);
+                  const box = n.closest('.file-button');
+                  const ring = box ? getComputedStyle(box) : s;
+                  return {id: n.id || n.tagName, outline: ring.outlineStyle,
+                          width: parseFloat(ring.outlineWidth), shadow: s.boxShadow};
+                }"""
+            )
+            if info is None:
+                continue
+            seen.add(info["id"])
+            visible = (info["outline"] != "none" and info["width"] >= 2) or info["shadow"] != "none"
+            assert visible, info
+        assert len(seen) > 40  # the walk went through much of the page
     finally:
         context.close()
