@@ -53,6 +53,9 @@ def test_races_have_defined_outcomes(browser: Browser, site_url: str) -> None:
         page.click("#train-start")  # 3000 steps: long enough to act during the run
         page.wait_for_selector("#train[data-training=true]")
         assert page.is_disabled("#train-start") and page.is_disabled("#train-more")
+        # switching to another dataset mid-run is not offered until the run ends
+        assert page.is_disabled("#own-names-use") and page.is_disabled("#own-names-default")
+        assert page.is_disabled("#train-import")
         # a second run of the same model is refused by the worker, with a reason
         second = page.evaluate(
             "() => pytoy.client.request('train', {name: 'names', steps: 10})"
