@@ -208,3 +208,10 @@ def copy_site(site_dir: Path, dest: Path, remove: list[str]) -> Path:
     for rel in remove:
         (dest / rel).unlink()
     return dest
+
+
+def train_more(page: Page) -> None:
+    """Press section IV's "+500 more" and wait until that run has ended."""
+    page.click("#train-more")
+    page.wait_for_selector("#train[data-training=true]")
+    page.wait_for_selector("#train[data-training=false]")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import REPO, Recorded, open_recorded
+from tests.conftest import REPO, Recorded, open_recorded, train_more
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -79,9 +79,7 @@ def import_file(page: Page, path: Path) -> str:
 
 def test_checkpoint_round_trip_browser_cli_browser(app: Recorded, tmp_path: Path) -> None:
     page = app.page
-    page.click("#train-more")
-    page.wait_for_selector("#train[data-training=true]")
-    page.wait_for_selector("#train[data-training=false]")
+    train_more(page)
     idle(page)
     before = samples(page, seed=11)
     with page.expect_download() as info:
@@ -218,9 +216,7 @@ def test_train_on_own_names_then_reload_then_back_to_the_shipped_list(
         assert sorted(info["train_items"]) == sorted(OWN.split())
         assert info["layout"]["a_len"] == 5  # the longest name, not the shipped 7
         assert page.text_content("#n-names") == "6"
-        page.click("#train-more")
-        page.wait_for_selector("#train[data-training=true]")
-        page.wait_for_selector("#train[data-training=false]")
+        train_more(page)
         idle(page)
         letters = set("".join(OWN.split()))
         assert all(set(name) <= letters for name in samples(page, seed=1, n=8))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytoy import api
-from tests.conftest import REPO, Recorded, open_recorded
+from tests.conftest import REPO, Recorded, open_recorded, train_more
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -109,9 +109,7 @@ def test_section_three_draws_the_real_config(app: Recorded, shipped: dict[str, s
 def test_section_four_plus_500_advances_by_500(app: Recorded) -> None:
     page = app.page
     before = int(page.get_attribute("#train", "data-step"))
-    page.click("#train-more")
-    page.wait_for_selector("#train[data-training=true]")
-    page.wait_for_selector("#train[data-training=false]")
+    train_more(page)
     assert int(page.get_attribute("#train", "data-step")) == before + 500
     assert page.inner_text("#stat-step") == str(before + 500)
     assert "Saved in this browser" in page.inner_text("#train-saved")
@@ -125,16 +123,12 @@ def test_section_four_a_wild_learning_rate_misbehaves_and_the_reader_recovers(
     set_range(page, "#train-lr-slider", 1)
     assert page.input_value("#train-lr") == "10"
     assert page.is_visible("#train-recover")
-    page.click("#train-more")
-    page.wait_for_selector("#train[data-training=true]")
-    page.wait_for_selector("#train[data-training=false]")  # diverged (and rolled back) or done
+    train_more(page)  # diverged (and rolled back) or done
     page.click("#train-recover")
     assert page.input_value("#train-lr") == "0.1"
     assert page.is_hidden("#train-recover")
     after = int(page.get_attribute("#train", "data-step"))
-    page.click("#train-more")
-    page.wait_for_selector("#train[data-training=true]")
-    page.wait_for_selector("#train[data-training=false]")
+    train_more(page)
     assert int(page.get_attribute("#train", "data-step")) == after + 500 >= before + 500
 
 
@@ -208,9 +202,7 @@ def test_a_trained_model_survives_a_reload(browser: Browser, site_url: str) -> N
     page = rec.page
     try:
         page.wait_for_selector("body[data-status=ready]")
-        page.click("#train-more")
-        page.wait_for_selector("#train[data-training=true]")
-        page.wait_for_selector("#train[data-training=false]")
+        train_more(page)
         assert page.get_attribute("#train", "data-step") == "500"
         page.reload()
         page.wait_for_selector("body[data-status=ready]")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import REPO, open_recorded
+from tests.conftest import REPO, open_recorded, train_more
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -75,9 +75,7 @@ def test_races_have_defined_outcomes(browser: Browser, site_url: str) -> None:
         page.wait_for_timeout(500)  # any late progress from the stopped run would show here
         assert page.get_attribute("#train", "data-step") == "0"
         # and training works again afterwards
-        page.click("#train-more")
-        page.wait_for_selector("#train[data-training=true]")
-        page.wait_for_selector("#train[data-training=false]")
+        train_more(page)
         assert page.get_attribute("#train", "data-step") == "500"
 
         # a second tab: its own Python; it finds the model the first tab saved
@@ -85,9 +83,7 @@ def test_races_have_defined_outcomes(browser: Browser, site_url: str) -> None:
         other.goto(site_url + "#train")
         other.wait_for_selector("body[data-status=ready]")
         assert other.get_attribute("#train", "data-step") == "500"
-        other.click("#train-more")
-        other.wait_for_selector("#train[data-training=true]")
-        other.wait_for_selector("#train[data-training=false]")
+        train_more(other)
         assert other.get_attribute("#train", "data-step") == "1000"
         assert page.get_attribute("#train", "data-step") == "500"  # tabs do not interfere
         rec.assert_clean(site_url)
@@ -102,9 +98,7 @@ def test_a_crashed_worker_is_reported_and_a_restart_brings_the_model_back(
     page = rec.page
     try:
         page.wait_for_selector("body[data-status=ready]")
-        page.click("#train-more")
-        page.wait_for_selector("#train[data-training=true]")
-        page.wait_for_selector("#train[data-training=false]")
+        train_more(page)
         assert page.get_attribute("#train", "data-step") == "500"
         # an uncaught error inside the worker: what a crash looks like from the page
         [worker] = page.workers
@@ -138,9 +132,7 @@ def test_full_storage_says_not_saved_and_keeps_working(browser: Browser, site_ur
     page = rec.page
     try:
         page.wait_for_selector("body[data-status=ready]")
-        page.click("#train-more")
-        page.wait_for_selector("#train[data-training=true]")
-        page.wait_for_selector("#train[data-training=false]")
+        train_more(page)
         assert "Not saved" in page.text_content("#train-saved")
         assert page.get_attribute("#train", "data-step") == "500"
         page.click("#sample")  # the page carries on
