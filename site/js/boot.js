@@ -4,7 +4,9 @@
 //   pytoy    micropip, then the pytoy wheel installed by micropip from this site
 // Every URL comes from the asset map, so nothing is fetched from anywhere but this site.
 
-import { findMissing, loadAssetMap, redirectFetches } from "./assets.js";
+import {
+  findMissing, httpStatus, loadAssetMap, MissingFileError, redirectFetches,
+} from "./assets.js";
 
 export const STAGES = [
   {
@@ -52,27 +54,30 @@ export async function bootPython(mapUrl, onProgress) {
                    elapsed: seconds(started), total: seconds(t0) });
     report("start");
     let result;
-    const stray = strayFailure();
+    const stray = strayFailure(watchedUrls(assets, spec.files));
     try {
       result = await Promise.race([work(), stray.promise]);
+      stray.stop();
     } catch (e) {
-      const missing = await findMissing(spec.files.map(assets.url), assets.base);
+      // The boot is over; the failed download's own rejection, which may still come, is
+      // swallowed rather than reported twice (so the stray listeners stay).
+      const missing = e instanceof MissingFileError ? e
+        : await findMissing(spec.files.map(assets.url), assets.base);
       const why = missing ? `${missing.file} is missing (${missing.status})` : lastLine(e);
       throw new BootError(spec.stage, `Could not load ${spec.label}: ${why}.`);
-    } finally {
-      stray.stop();
     }
     report("done");
     return result;
   }
 
+  // Single file: Pyodide fetches by site URL, redirected to the embedded blob: URLs.
+  if (assets.embedded) redirectFetches(assets);
+
   const pyodide = await stage(runtime, async () => {
     let loadPyodide;
     if (assets.embedded) {
       // Single file: this worker is a classic script (file:// allows no blob: module
-      // workers), Pyodide fetches by site URL, redirected to blob: URLs, and its
-      // pyodide.asm.js, which it would load by URL, is loaded here first.
-      redirectFetches(assets);
+      // workers) and Pyodide's pyodide.asm.js, which it would load by URL, is loaded here.
       importScripts(assets.url("pyodide.asm.js"), assets.url("pyodide.js"));
       loadPyodide = globalThis.loadPyodide;
     } else {
@@ -108,10 +113,13 @@ export async function bootPython(mapUrl, onProgress) {
 
 /**
  * Pyodide 0.27 does not reject loadPyodide when a download fails midway (the wasm, say): the
- * failure surfaces as an unhandled rejection and loadPyodide never settles. While a stage
- * runs, such a rejection (or an uncaught error) ends the stage instead of hanging the page.
+ * failure surfaces as an unhandled rejection, or only as a console message, depending on the
+ * browser build, and loadPyodide never settles. While a stage runs, a failed fetch of one of
+ * its files, an unhandled rejection or an uncaught error ends the stage instead of hanging
+ * the page. `watched` maps each URL the stage may fetch to the file's path in the site.
+ * stop() ends the watch once the stage has succeeded.
  */
-function strayFailure() {
+function strayFailure(watched) {
   let fail;
   const promise = new Promise((_, reject) => { fail = reject; });
   const onRejection = (e) => {
@@ -122,15 +130,40 @@ function strayFailure() {
     e.preventDefault();
     fail(e.error instanceof Error ? e.error : new Error(e.message));
   };
+  const original = globalThis.fetch;
+  const watching = async (input, init) => {
+    const file = watched.get(input instanceof Request ? input.url : String(input));
+    let response;
+    try {
+      response = await original(input, init);
+    } catch (e) {
+      if (file) fail(new MissingFileError(file, `network error: ${e.message}`));
+      throw e;
+    }
+    if (file && !response.ok) fail(new MissingFileError(file, httpStatus(response)));
+    return response;
+  };
+  globalThis.fetch = watching;
   self.addEventListener("unhandledrejection", onRejection);
   self.addEventListener("error", onError);
   return {
     promise,
     stop() {
+      if (globalThis.fetch === watching) globalThis.fetch = original;
       self.removeEventListener("unhandledrejection", onRejection);
       self.removeEventListener("error", onError);
     },
   };
+}
+
+/** Every URL by which a stage may fetch its files (site URL and, embedded, blob: URL). */
+function watchedUrls(assets, names) {
+  const urls = new Map();
+  for (const name of names) {
+    urls.set(assets.source(name), assets.path(name));
+    urls.set(assets.url(name), assets.path(name));
+  }
+  return urls;
 }
 
 /** The wheel's URL for micropip; in the single file, a copy in Pyodide's file system. */
