@@ -1,7 +1,8 @@
 // Booting Python inside the worker, in three stages the page can show as they happen:
 //   runtime  Pyodide itself (the CPython interpreter compiled to WebAssembly, its stdlib)
-//   numpy    NumPy, from Pyodide's lock file, served next to the runtime
-//   pytoy    micropip, then the pytoy wheel installed by micropip from this site
+//   numpy    NumPy and micropip, from Pyodide's lock file, served next to the runtime (one
+//            loadPackage call: Pyodide fetches and unpacks them side by side)
+//   pytoy    the pytoy wheel, installed by micropip from this site
 // Every URL comes from the asset map, so nothing is fetched from anywhere but this site.
 
 import {
@@ -14,8 +15,8 @@ export const STAGES = [
     label: "Python runtime",
     files: ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"],
   },
-  { stage: "numpy", label: "NumPy", files: ["numpy_wheel"] },
-  { stage: "pytoy", label: "pytoy", files: ["micropip_wheel", "packaging_wheel", "pytoy_wheel"] },
+  { stage: "numpy", label: "NumPy and micropip", files: ["numpy_wheel", "micropip_wheel", "packaging_wheel"] },
+  { stage: "pytoy", label: "pytoy", files: ["pytoy_wheel"] },
 ];
 
 /** A boot failure with a message meant for the reader. */
@@ -89,10 +90,9 @@ export async function bootPython(mapUrl, onProgress) {
     });
   });
 
-  await stage(numpy, () => loadFromLock(pyodide, "numpy"));
+  await stage(numpy, () => loadFromLock(pyodide, ["numpy", "micropip"]));
 
   return stage(pytoy, async () => {
-    await loadFromLock(pyodide, "micropip");
     const micropip = pyodide.pyimport("micropip");
     try {
       await micropip.install(await wheelUrl(pyodide, assets, "pytoy_wheel"));
@@ -137,7 +137,9 @@ function strayFailure(watched) {
     try {
       response = await original(input, init);
     } catch (e) {
-      if (file) fail(new MissingFileError(file, `network error: ${e.message}`));
+      // not named here: a 404 fetched with an integrity check also lands here, so the
+      // stage asks the server what is wrong (findMissing) before it says
+      if (file) fail(e);
       throw e;
     }
     if (file && !response.ok) fail(new MissingFileError(file, httpStatus(response)));
@@ -176,12 +178,11 @@ async function wheelUrl(pyodide, assets, name) {
 }
 
 /** loadPackage logs failures instead of throwing (in Pyodide 0.27); turn them into errors. */
-async function loadFromLock(pyodide, name) {
+async function loadFromLock(pyodide, names) {
   const errors = [];
-  await pyodide.loadPackage(name, { messageCallback: quiet, errorCallback: (m) => errors.push(m) });
-  if (!(name in pyodide.loadedPackages)) {
-    throw new Error(errors.at(-1) || `${name} did not load`);
-  }
+  await pyodide.loadPackage(names, { messageCallback: quiet, errorCallback: (m) => errors.push(m) });
+  const missing = names.filter((name) => !(name in pyodide.loadedPackages));
+  if (missing.length) throw new Error(errors.at(-1) || `${missing.join(", ")} did not load`);
 }
 
 async function fetchText(url) {
