@@ -1,16 +1,17 @@
 // The page's entry point. In order:
 //   1. frames.json (computed by pytoy under CPython at build time) is drawn at once, so every
 //      section shows real output before Python has loaded;
-//   2. the Python worker starts and shows its loading stages;
+//   2. the Python worker, started by start.js before this module has even loaded, shows its
+//      loading stages;
 //   3. the shipped checkpoints are loaded, and each section switches to live results.
 // For tests and the curious, the client is exposed as window.pytoy.client:
 //   await pytoy.client.call("sample", { name: "names" })
 
-import { httpStatus, loadAssetMap } from "./assets.js";
+import { httpStatus } from "./assets.js";
 import { mountBeyond } from "./beyond.js";
-import { PythonClient } from "./client.js";
 import { mountLimits } from "./limits.js";
 import { readSettings } from "./settings.js";
+import { startPython } from "./start.js";
 import { LossChart } from "./views/chart.js";
 import { CorruptView } from "./views/corrupt.js";
 import { EditorView } from "./views/editor.js";
@@ -126,20 +127,22 @@ async function main() {
   pending = new Pending();
 
   const settings = readSettings(location.search);
-  const assetsUrl = new URL("assets.json", document.baseURI);
-  let assets, uPlot, frames;
+  let assets, uPlot, frames, client, python;
   try {
-    assets = await loadAssetMap(assetsUrl);
+    // Python is already booting in the worker (start.js) while this thread draws the frames.
+    python = await startPython();
+    ({ assets, client } = python);
   } catch (e) {
     return fail(`Could not start: ${e.message}.`);
   }
-
-  const client = new PythonClient(new URL("./worker.js", import.meta.url), assets.base + "assets.json");
   client.onFatal = (e) => {
     fail(`The Python worker stopped: ${e.message}.`);
     offerRestart();
   };
   window.pytoy = { client, settings };
+  python.listen((p) => loading.update(p));
+  const booting = askBeforeDownloading(assets).then(() => python.boot());
+  booting.catch(() => {}); // handled where it is awaited, below
 
   try {
     uPlot = (await import(assets.url("uplot/dist/uPlot.esm.js"))).default;
@@ -185,38 +188,43 @@ async function main() {
     .map(([name, mount]) => ({ name, section: attemptExtra(name, () => mount(ctx)) }));
   window.pytoy.presenter = new Presenter(document, { views, train });
 
-  await askBeforeDownloading(assets);
-  const t0 = performance.now();
   let init;
   try {
-    const payload = assets.embedded ? { assets: assets.embedded } : {}; // single-file build
-    init = await client.request("init", payload, { onProgress: (p) => loading.update(p) });
+    init = await booting;
   } catch (e) {
     return fail(e.message);
   }
-  loading.ready((performance.now() - t0) / 1000, init.versions);
+  performance.mark("pytoy:python");
+  loading.ready(init.seconds, init.versions);
   $("#versions").textContent =
     `Python ${init.versions.python} · NumPy ${init.versions.numpy} · ` +
     `Pyodide ${init.versions.pyodide} · pytoy ${init.versions.pytoy}`;
 
   try {
+    // Training needs no shipped model: the Train button comes first, the other sections next.
+    await train.start(await client.call("defaults"));
+    performance.mark("pytoy:train");
     const ckpt = (file) => fetchText(assets, `data/checkpoints/${file}`);
     const [names, ar, tr] = await Promise.all([ckpt("names.json"), ckpt("names-ar.json"), ckpt("translate.json")]);
     await client.call("load", { name: "shipped", ckpt: names });
     await client.call("load", { name: "shipped-ar", ckpt: ar });
     await client.call("load", { name: "translate", ckpt: tr });
     pending.ready();
+    performance.mark("pytoy:models");
     views.source.live(client);
     views.denoise.live(client);
     await views.translate.live(client);
+    performance.mark("pytoy:translate");
     await views.corrupt.live(client);
+    performance.mark("pytoy:corrupt");
     await views.reveal.live(client, frames.word, frames.reveal.steps);
-    await train.start(await client.call("defaults"));
+    performance.mark("pytoy:reveal");
   } catch (e) {
     return fail(e.message);
   }
   for (const { name, section } of extras) {
     if (section) await attemptExtra(name, () => section.live(client));
+    performance.mark(`pytoy:${name}`);
   }
   body.dataset.status = "ready";
 }
