@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from pytoy import api
+from pytoy.defaults import DEFAULTS
 from tests.conftest import REPO, Recorded, open_recorded
 
 if TYPE_CHECKING:
@@ -290,7 +291,7 @@ def test_retraining_the_ar_baseline_lets_it_race(app: Recorded) -> None:
     page.click("#race-pause")
     page.wait_for_function("() => document.querySelector('#race-ar').value === 'names-ar'")
     step = call(page, "info", {"name": "names-ar"})["step"]
-    assert 0 < step < 3000
+    assert 0 < step < DEFAULTS["steps"]["names"]
     page.click("#race-run")
     page.wait_for_function("() => pytoy.views.race.race.ar.arch === 'ar'")
     assert "trained here" in page.text_content("#race-ar option[value=names-ar]")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytoy import api
+from pytoy.defaults import DEFAULTS
 from tests.conftest import REPO, Recorded, open_recorded, train_more
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ def test_section_four_a_wild_learning_rate_misbehaves_and_the_reader_recovers(
     assert page.is_visible("#train-recover")
     train_more(page)  # diverged (and rolled back) or done
     page.click("#train-recover")
-    assert page.input_value("#train-lr") == "0.1"
+    assert page.input_value("#train-lr") == str(DEFAULTS["train"]["lr"])
     assert page.is_hidden("#train-recover")
     after = int(page.get_attribute("#train", "data-step"))
     train_more(page)
@@ -253,7 +254,7 @@ def test_a_trained_translator_survives_a_reload(browser: Browser, site_url: str)
             ".textContent.includes('saved in this browser')"
         )
         step = page.evaluate("() => pytoy.client.call('info', {name: 'translate-mine'})")["step"]
-        assert 0 < step < 3000
+        assert 0 < step < DEFAULTS["steps"]["translate"]
         page.reload()
         page.wait_for_selector("body[data-status=ready]")
         assert page.get_attribute("#translate", "data-model") == "translate-mine"

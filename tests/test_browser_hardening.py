@@ -50,7 +50,7 @@ def test_races_have_defined_outcomes(browser: Browser, site_url: str) -> None:
     page = rec.page
     try:
         page.wait_for_selector("body[data-status=ready]")
-        page.click("#train-start")  # 3000 steps: long enough to act during the run
+        page.click("#train-start")  # 1000 steps of 128: long enough to act during the run
         page.wait_for_selector("#train[data-training=true]")
         assert page.is_disabled("#train-start") and page.is_disabled("#train-more")
         # switching to another dataset mid-run is not offered until the run ends

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytoy import api
+from pytoy.defaults import DEFAULTS
 from tests.conftest import REPO, Recorded, copy_site, open_recorded, origin
 
 if TYPE_CHECKING:
@@ -301,8 +302,8 @@ def test_controls_write_the_query_string_and_keep_the_hash(app: Recorded) -> Non
     assert page.evaluate("() => location.search") == "?lr=0.05&batch=1024"
     change("#train-lr", "")  # cleared (or not a number): ignored, the last valid value stays
     assert page.input_value("#train-lr") == "0.05"
-    change("#train-lr", "0.1")
-    change("#train-batch", "32")
+    change("#train-lr", str(DEFAULTS["train"]["lr"]))  # back to the defaults: a plain URL
+    change("#train-batch", str(DEFAULTS["train"]["batch"]))
     page.wait_for_selector("#train-start:enabled")
     assert page.evaluate("() => [location.search, location.hash]") == ["", "#train"]
 
@@ -322,7 +323,7 @@ def test_query_string_settings_are_read_and_clamped(
 ) -> None:
     for query, want in [
         ("?lr=0.05&batch=16&seed=3#train", ("0.05", "16", "3")),
-        ("?lr=abc&batch=99999&seed=-4&other=1#train", ("0.1", "1024", "0")),
+        ("?lr=abc&batch=99999&seed=-4&other=1#train", (str(DEFAULTS["train"]["lr"]), "1024", "0")),
     ]:
         page = open_page(site_url + query).page
         page.wait_for_function("() => document.querySelector('#train-lr').value !== ''")

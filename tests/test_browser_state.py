@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from pytoy.defaults import DEFAULTS as TABLE
 from tests.conftest import WAIT_MS
 
 if TYPE_CHECKING:
@@ -30,13 +31,13 @@ CONTROLS = {
     "steps": "#denoise-steps",
     "temp": "#denoise-temp",
 }
-DEFAULTS = {
-    "lr": "0.1",
-    "batch": "32",
-    "seed": "0",
-    "strategy": "confidence",
-    "steps": "0",
-    "temp": "0.8",
+DEFAULTS = {  # pytoy's defaults table, as the controls show it
+    "lr": str(TABLE["train"]["lr"]),
+    "batch": str(TABLE["train"]["batch"]),
+    "seed": str(TABLE["train"]["seed"]),
+    "strategy": TABLE["decode"]["strategy"],
+    "steps": str(TABLE["decode"]["steps"]),
+    "temp": str(TABLE["decode"]["temperature"]),
 }
 
 

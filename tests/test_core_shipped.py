@@ -1,6 +1,7 @@
 """The shipped checkpoints and the forced-target frames built from them."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,16 @@ def test_reveal_rahul_diffusion_vs_ar():
     # every confidence is the probability the model gave rahul's own letter there
     for s in diff["steps"]:
         assert all(0.0 < s["confidence"][i] <= 1.0 for i in s["committed"])
+
+
+def test_the_page_starts_from_the_defaults_table():
+    """settings.js must know the defaults before Python loads (to read the URL): same values."""
+    js = (CKPT.parent.parent / "site" / "js" / "settings.js").read_text()
+    for name, want in (("lr", DEFAULTS["train"]["lr"]), ("batch", DEFAULTS["train"]["batch"]),
+                       ("seed", DEFAULTS["train"]["seed"]),
+                       ("strategy", DEFAULTS["decode"]["strategy"]),
+                       ("steps", DEFAULTS["decode"]["steps"]),
+                       ("temp", DEFAULTS["decode"]["temperature"])):
+        m = re.search(rf"\b{name}: \{{ default: (\"?[\w.]+\"?),", js)
+        assert m, name
+        assert json.loads(m.group(1)) == want, (name, m.group(1), want)

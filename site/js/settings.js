@@ -13,8 +13,8 @@ const STORE_KEY = "settings";
 
 export const SETTINGS = {
   // section IV: training
-  lr: { default: 0.1, min: 0.001, max: 10, integer: false },
-  batch: { default: 32, min: 1, max: 1024, integer: true },
+  lr: { default: 0.5, min: 0.001, max: 10, integer: false },
+  batch: { default: 128, min: 1, max: 1024, integer: true },
   seed: { default: 0, min: 0, max: 2 ** 31 - 1, integer: true },
   // section V: decoding (steps 0 = one per hidden position; the view clamps to the model's length)
   strategy: { default: "confidence", choices: ["confidence", "random", "threshold", "blocks", "remask"] },

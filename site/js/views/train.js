@@ -76,6 +76,7 @@ export class TrainView {
   /** Python is ready: create the model and show its floor (throws if that fails). */
   async start(defaults) {
     this.#defaults = defaults;
+    this.el.recover.textContent = `Recover: learning rate back to ${defaults.train.lr}`;
     this.#state = "busy";
     this.#render();
     if (!(await this.#restore())) await this.#recreate();

@@ -18,12 +18,14 @@ export class TranslateView {
   #text; // the pairs a new translator trains on: data/en-hi.txt, or the reader's own
   #shippedText;
   #training = false;
+  #steps; // one Train press: the defaults table's steps for the translator
   model = "translate";
 
   constructor(root, { frames, chart, text }) {
     this.root = root;
     this.#chart = chart;
     this.#shippedText = text;
+    this.#steps = frames.defaults.steps.translate;
     this.#text = store.load("data:pairs") ?? text;
     const $ = (s) => root.querySelector(s);
     this.el = { word: $("#translate-word"), run: $("#translate-run"), check: $("#translate-check"),
@@ -142,7 +144,7 @@ export class TranslateView {
         const floor = await this.#client.call("loss_floor", { name: MINE });
         this.#chart.setFloor(floor.value);
       }
-      const r = await this.#client.request("train", { name: MINE, steps: 3000 }, {
+      const r = await this.#client.request("train", { name: MINE, steps: this.#steps }, {
         onProgress: (p) => { this.#chart.add(p.losses, p.step); this.el.step.textContent = `step ${p.step} · loss ${p.loss.toFixed(3)}`; },
       });
       this.#use(MINE);
