@@ -62,6 +62,11 @@ INIT_JS = """
 })();
 """
 
+TRAIN_MARK_JS = """() => {
+  const m = performance.getEntriesByName("pytoy:train")[0];
+  return m ? m.startTime : null;
+}"""
+
 PAINT_JS = """() => {
   const p = performance.getEntriesByName("first-contentful-paint")[0];
   return p ? p.startTime : null;
@@ -238,7 +243,8 @@ def scale(repeats: int) -> dict:
 def browser_part(url: str, repeats: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    res: dict = {"ours_ready": [], "bare_ready": [], "ours_fcp": [], "bare_fcp": []}
+    res: dict = {"ours_ready": [], "bare_ready": [], "ours_live": [], "bare_live": [],
+                 "ours_fcp": [], "bare_fcp": []}
     names = [w for w in (REPO / "data" / "names.txt").read_text().split() if w]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -250,7 +256,10 @@ def browser_part(url: str, repeats: int) -> dict:
                 page.add_init_script(INIT_JS)
                 page.goto(url + path)
                 page.wait_for_function("() => window.__readyAt", timeout=WAIT, polling=50)
-                res[f"{kind}_ready"].append(page.evaluate("window.__readyAt") / 1000)
+                res[f"{kind}_live"].append(page.evaluate("window.__readyAt") / 1000)
+                # ours: the Train button is live (main.js marks it) before the other sections
+                train = page.evaluate(TRAIN_MARK_JS)
+                res[f"{kind}_ready"].append((train or page.evaluate("window.__readyAt")) / 1000)
                 res[f"{kind}_fcp"].append((page.evaluate(PAINT_JS) or float("nan")) / 1000)
                 ctx.close()
 
@@ -269,11 +278,13 @@ def browser_part(url: str, repeats: int) -> dict:
             el = [page.evaluate(THROUGHPUT_JS, {"batch": batch, "steps": steps, "seed": r})
                   for r in range(repeats)]
             res["pyodide"][batch] = steps / med(el)
-        # the defaults, as the page trains them: steps of 32, a progress event per chunk
+        # the defaults, as the page trains them: a progress event per chunk
         runs = []
+        batch = DEFAULTS["train"]["batch"]
         for _ in range(repeats):
-            r = page.evaluate(DEFAULT_TRAIN_JS, {"steps": 1000, "chunk": DEFAULTS["chunk"]})
-            pts, n, batch = [], 0, 32
+            r = page.evaluate(DEFAULT_TRAIN_JS, {"steps": 40_000 // batch,
+                                                 "chunk": DEFAULTS["chunk"]})
+            pts, n = [], 0
             prev = 0.0
             for ev in r["events"]:
                 k = len(ev["losses"])
@@ -357,10 +368,16 @@ def report(m: list[str], b: dict, cp: dict, sc: dict, size: list, repeats: int,
         "",
         "## 1. Cold start (fresh browser context each run, same server)",
         "",
+        "Ready to train: our page's Train button is live (main.js marks `pytoy:train`; the",
+        "worker has booted Python, NumPy and pytoy and made the model); the bare page has",
+        "imported NumPy in its worker. Every section live: our page's `data-status=ready`.",
+        "",
         "| | our page | bare Pyodide + NumPy page | ratio | goal |",
         "|---|---|---|---|---|",
         f"| ready to train | {med(b['ours_ready']):.2f} s | {med(b['bare_ready']):.2f} s | "
         f"{ratio:.2f} | ≤ 1.1 |",
+        f"| every section live | {med(b['ours_live']):.2f} s | {med(b['bare_live']):.2f} s | "
+        f"{med(b['ours_live']) / med(b['bare_live']):.2f} | |",
         f"| first contentful paint | {med(b['ours_fcp']):.2f} s | {med(b['bare_fcp']):.2f} s | | "
         "< 1 s |",
         "",
@@ -385,7 +402,8 @@ def report(m: list[str], b: dict, cp: dict, sc: dict, size: list, repeats: int,
         "SGD, lr 0.05, Float64Array) — a baseline kept in `bench/` only. \"Training loss\" for",
         f"both is the mean per-example loss over the last {WINDOW:,} examples; the target is",
         f"{TARGET_LOSS}.",
-        "Ours is the page's default training (batch 32, momentum 0.9) through the worker",
+        f"Ours is the page's default training (batch {DEFAULTS['train']['batch']}, lr "
+        f"{DEFAULTS['train']['lr']}, momentum {DEFAULTS['train']['momentum']}) through the worker",
         f"protocol, a progress event every {DEFAULTS['chunk']} steps, wall time on the page.",
         "",
         "| | original (JS) | ours (Pyodide) | ratio | goal |",

@@ -1,8 +1,8 @@
 // The page's entry point. In order:
 //   1. frames.json (computed by pytoy under CPython at build time) is drawn at once, so every
 //      section shows real output before Python has loaded;
-//   2. the Python worker, started by start.js before this module has even loaded, shows its
-//      loading stages;
+//   2. the Python worker, started by start.js (the page's first script) before this module
+//      has even loaded, shows its loading stages;
 //   3. the shipped checkpoints are loaded, and each section switches to live results.
 // For tests and the curious, the client is exposed as window.pytoy.client:
 //   await pytoy.client.call("sample", { name: "names" })
@@ -11,7 +11,6 @@ import { httpStatus } from "./assets.js";
 import { mountBeyond } from "./beyond.js";
 import { mountLimits } from "./limits.js";
 import { readSettings } from "./settings.js";
-import { startPython } from "./start.js";
 import { LossChart } from "./views/chart.js";
 import { CorruptView } from "./views/corrupt.js";
 import { EditorView } from "./views/editor.js";
@@ -121,7 +120,7 @@ function askBeforeDownloading(assets) {
   return new Promise((resolve) => button.addEventListener("click", () => { note.remove(); resolve(); }, { once: true }));
 }
 
-async function main() {
+async function main(starting) {
   const problem = unsupported();
   if (problem) return fail(problem);
   pending = new Pending();
@@ -130,7 +129,7 @@ async function main() {
   let assets, uPlot, frames, client, python;
   try {
     // Python is already booting in the worker (start.js) while this thread draws the frames.
-    python = await startPython();
+    python = await starting;
     ({ assets, client } = python);
   } catch (e) {
     return fail(`Could not start: ${e.message}.`);
@@ -229,4 +228,7 @@ async function main() {
   body.dataset.status = "ready";
 }
 
-main().catch((e) => fail(`Unexpected error: ${e.message}`));
+/** Called by start.js with its startPython() promise: the worker is already booting. */
+export function startPage(starting) {
+  main(starting).catch((e) => fail(`Unexpected error: ${e.message}`));
+}

@@ -1,8 +1,9 @@
-// Starts the Python worker at the first possible moment. index.html loads this module on its
-// own (async), so the worker begins downloading and compiling Pyodide while the browser is
-// still fetching the rest of the page's modules; main.js then picks up the same boot through
-// startPython() (one module instance, so one worker). The boot takes 4 s or more and the
-// page's own modules ~0.3 s, so running the two side by side is the largest saving at start.
+// The page's first script: it starts the Python worker, then loads the rest of the page.
+// index.html loads only this module. The worker's own few files (worker.js, boot.js, the
+// asset map, pyodide.mjs) go first; main.js and its ~30 modules are fetched once the worker
+// reports its first stage (at most 1 s later), so the two do not queue for the same few
+// connections; main.js's startPage() gets the boot under way. Booting takes 2.5 s or more,
+// so starting it first is the largest saving.
 
 import { loadAssetMap } from "./assets.js";
 import { PythonClient } from "./client.js";
@@ -13,7 +14,8 @@ let started = null;
  * The asset map and the worker's client, created once. `boot()` sends init (once) and
  * resolves to {versions, seconds}; progress events that arrive before anyone listens are kept
  * and replayed to the first `listen(fn)`. On a connection that asks to save data, nothing is
- * downloaded until main.js calls boot() after asking the reader.
+ * downloaded until main.js calls boot() after asking the reader. `underway` resolves when the
+ * worker reports its first stage (or fails, or is not asked to boot).
  */
 export function startPython() {
   started ??= (async () => {
@@ -25,14 +27,20 @@ export function startPython() {
     const client = new PythonClient(new URL("./worker.js", import.meta.url), mapUrl.href);
     const seen = [];
     let listener = null;
+    let nowUnderway;
+    const underway = new Promise((resolve) => { nowUnderway = resolve; });
     let booting = null;
     const boot = () => {
       booting ??= (async () => {
         const t0 = performance.now();
         const payload = bundled ? { assets: mapLoaded.embedded } : {};
         const init = await client.request("init", payload, {
-          onProgress: (p) => (listener ? listener(p) : seen.push(p)),
-        });
+          onProgress: (p) => {
+            nowUnderway();
+            if (listener) listener(p);
+            else seen.push(p);
+          },
+        }).finally(nowUnderway);
         return { versions: init.versions, seconds: (performance.now() - t0) / 1000 };
       })();
       return booting;
@@ -42,11 +50,25 @@ export function startPython() {
       seen.splice(0).forEach(fn);
     };
     if (!navigator.connection?.saveData) boot().catch(() => {}); // awaited, and reported, by main.js
+    else nowUnderway(); // nothing is downloaded until the reader asks: the page loads at once
     const assets = mapLoaded ?? (await loadAssetMap(mapUrl));
-    return { assets, client, boot, listen };
+    return { assets, client, boot, listen, underway };
   })();
   return started;
 }
 
-const runnable = typeof WebAssembly === "object" && typeof Worker === "function";
-if (runnable) startPython().catch(() => {}); // main.js reports a failure to start
+async function loadPage() {
+  const runnable = typeof WebAssembly === "object" && typeof Worker === "function";
+  const starting = runnable ? startPython() : null; // main.js says why not, or what failed
+  starting?.catch(() => {});
+  try {
+    const { underway } = await starting;
+    await Promise.race([underway, new Promise((resolve) => setTimeout(resolve, 1000))]);
+  } catch {
+    // reported by main.js
+  }
+  const { startPage } = await import("./main.js");
+  startPage(starting);
+}
+
+loadPage();
