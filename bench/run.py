@@ -294,6 +294,7 @@ def browser_part(url: str, repeats: int) -> dict:
                 prev = ev["t"]
             runs.append((n / (r["total"] / 1000), time_to_loss(pts, TARGET_LOSS),
                          float(np.mean([p[2] for p in pts[-WINDOW // batch:]]))))
+        res["default_examples"] = n
         res["default_eps"] = med([x[0] for x in runs])
         res["default_ttl"] = med([x[1][0] for x in runs if x[1]] or [float("nan")])
         res["default_ttl_ex"] = med([x[1][1] for x in runs if x[1]] or [float("nan")])
@@ -417,7 +418,7 @@ def report(m: list[str], b: dict, cp: dict, sc: dict, size: list, repeats: int,
         f"| examples seen by then | {b['orig_ttl_ex']:,.0f} | {b['default_ttl_ex']:,.0f} | | |",
         f"| 20,000 examples (original: its Train button) | {b['orig_total']:.2f} s | | | |",
         f"| final training loss | {b['orig_final']:.3f} (20k ex) | {b['default_final']:.3f} "
-        "(32k ex) | | |",
+        f"({b['default_examples'] / 1000:.0f}k ex) | | |",
         "",
         "## 4. Responsiveness (our page)",
         "",
