@@ -2,7 +2,9 @@
 // average (bold) and the loss floor (dashed). uPlot draws on a canvas, so its colours come
 // from the CSS custom properties in css/base.css, read again when the colour scheme changes.
 
-const SMOOTHING = 0.03; // weight of the newest batch in the running average
+// weight of the newest batch in the running average: a time constant of ~10 steps, short
+// enough to follow the fall of the first ~50 steps of batch 128, long enough to calm the noise
+const SMOOTHING = 0.1;
 
 export class LossChart {
   #uPlot;
