@@ -44,7 +44,7 @@ def likelihood(text: str, steps: int = 4000, seed: int = 0, val_frac: float = 0.
                 model={"seed": seed, "context": 3},
                 train={"seed": seed, "weight_decay": 1e-3}, **common)
     return {
-        "steps": steps, "seed": seed, "held_out_words": diff["words"],
+        "steps": steps, "train": STUDY_TRAIN, "seed": seed, "held_out_words": diff["words"],
         "diffusion": diff["nll"], "ar": ar["nll"],
         "unigram_bits_per_char": ar["unigram_bits_per_char"],
         "gap_bits_per_char": diff["nll"]["bits_per_char"] - ar["nll"]["bits_per_char"],
@@ -76,5 +76,5 @@ def time_input(steps: int = 3000, seeds: tuple[int, ...] = (0, 1, 2), progress=N
         return {"gap_mean": float(gaps.mean()), "gap_se": _se(gaps),
                 "bits_mean": float(bits.mean()), "bits_se": _se(bits)}
 
-    return {"steps": steps, "seeds": list(seeds), "rows": rows,
+    return {"steps": steps, "train": STUDY_TRAIN, "seeds": list(seeds), "rows": rows,
             "with_t": summary(True), "without_t": summary(False)}

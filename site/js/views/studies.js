@@ -28,7 +28,8 @@ export function renderStudies(root, studies) {
               el("span", { className: "bar-value" }, f3(bits)));
   }));
   $("#lik-gap").textContent =
-    `Both models trained ${lik.steps} steps on the same names. The diffusion bound is ` +
+    `Both models trained ${lik.steps} steps of ${lik.train.batch} names (learning rate ` +
+    `${lik.train.lr}, momentum ${lik.train.momentum}) on the same names. The diffusion bound is ` +
     `${f3(lik.gap_bits_per_char)} bits per character above the AR model's exact figure, and both are far ` +
     `below the unigram's ${f3(lik.unigram_bits_per_char)}. The gap is the price of training for every ` +
     `order at once: the diffusion model must predict any letter from any subset of the others, while ` +
@@ -50,7 +51,7 @@ export function renderStudies(root, studies) {
   }));
   const diff = summary[false] - summary[true];
   const noise = 2 * Math.hypot(errors[true], errors[false]); // two standard errors of the difference
-  const head = `Over ${t.seeds.length} seeds of ${t.steps} steps, the gap with t is ${f3(summary[true])} and ` +
+  const head = `Over ${t.seeds.length} seeds of ${t.steps} steps (batch ${t.train.batch}), the gap with t is ${f3(summary[true])} and ` +
     `without it ${f3(summary[false])} nats per letter, a difference of ${f3(Math.abs(diff))}. `;
   $("#t-verdict").textContent = head + (Math.abs(diff) < noise
     ? `That is less than two standard errors (${f3(noise)}): for this model the count of ? already tells it ` +
