@@ -34,6 +34,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
+from buildtools.bundle import BUDGETS, LIMIT, Bundle, write_bundle  # noqa: E402
 from buildtools.serve import start_server, stop_server  # noqa: E402
 from pytoy import api  # noqa: E402
 from pytoy.defaults import DEFAULTS  # noqa: E402
@@ -240,7 +241,7 @@ def scale(repeats: int) -> dict:
             "epoch_len": info["config"]["length"]}
 
 
-def browser_part(url: str, repeats: int) -> dict:
+def browser_part(url: str, repeats: int, single: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
     res: dict = {"ours_ready": [], "bare_ready": [], "ours_live": [], "bare_live": [],
@@ -249,6 +250,18 @@ def browser_part(url: str, repeats: int) -> dict:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         res["chromium"] = browser.version
+        # the single file, opened from file:// with every other request aborted
+        res["file_train"], res["file_live"] = [], []
+        for _ in range(repeats):
+            ctx = browser.new_context()
+            page = ctx.new_page()
+            page.route("http*://**", lambda route: route.abort())
+            page.add_init_script(INIT_JS)
+            page.goto(single.as_uri())
+            page.wait_for_function("() => window.__readyAt", timeout=WAIT, polling=50)
+            res["file_live"].append(page.evaluate("window.__readyAt") / 1000)
+            res["file_train"].append(page.evaluate(TRAIN_MARK_JS) / 1000)
+            ctx.close()
         for _ in range(repeats):  # alternate, each in a fresh context (cold HTTP cache)
             for kind, path in (("ours", ""), ("bare", "bench/bare.html")):
                 ctx = browser.new_context()
@@ -350,7 +363,7 @@ def fmt_s(x: float | None) -> str:
     return "—" if x is None or x != x else f"{x:.2f} s"
 
 
-def report(m: list[str], b: dict, cp: dict, sc: dict, size: list, repeats: int,
+def report(m: list[str], b: dict, cp: dict, sc: dict, size: list, bun: Bundle, repeats: int,
            load: tuple[str, str], wall: float) -> str:
     ratio = med(b["ours_ready"]) / med(b["bare_ready"])
     lines = [
@@ -442,6 +455,21 @@ def report(m: list[str], b: dict, cp: dict, sc: dict, size: list, repeats: int,
                  f"{sum(s[2] for s in size) / 1e6:.2f} MB |")
     lines += [
         "",
+        f"The single file (`dist/pytoy-explainer.html`, what a USB stick carries): "
+        f"{bun.size:,} bytes ({bun.size / 1e6:.2f} MB; limit {LIMIT / 1e6:.0f} MB), by part "
+        "(gzip -9, then base 85):",
+        "",
+        "| part | raw | embedded | budget |",
+        "|---|---|---|---|",
+        *[f"| {name} | {p.raw / 1e6:.2f} MB | {p.embedded / 1e6:.2f} MB | "
+          f"{BUDGETS[name] / 1e6:.2f} MB |" for name, p in bun.parts.items()],
+        "",
+        f"Opened from `file://` with every other request aborted: Train live after "
+        f"{med(b['file_train']):.2f} s, every section live after {med(b['file_live']):.2f} s "
+        f"(median of {repeats}).",
+    ]
+    lines += [
+        "",
         "## 6. Scale in CPython (batch 32, E=8, H=128, momentum 0.9, one BLAS thread)",
         "",
         "| sequence length (V=22) | " + " | ".join(str(k) for k in sc["lengths"]) + " |",
@@ -472,17 +500,19 @@ def main() -> None:
         print("building the site …", flush=True)
         site = build_site(Path(tmp))
         size = site_size(site)
+        bun = write_bundle(site, Path(tmp) / "pytoy-explainer.html", log=lambda *_: None)
         server, url = start_server(site)
         try:
             print("browser …", flush=True)
-            b = browser_part(url, args.repeats)
+            b = browser_part(url, args.repeats, bun.path)
         finally:
             stop_server(server)
     print("CPython …", flush=True)
     cp = cpython_throughput(args.repeats)
     sc = scale(args.repeats)
     load1 = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    text = report(machine(), b, cp, sc, size, args.repeats, (load0, load1), time.time() - t0)
+    text = report(machine(), b, cp, sc, size, bun, args.repeats, (load0, load1),
+                  time.time() - t0)
     notes = Path(args.notes)
     if notes.exists():
         text += "\n" + notes.read_text()
