@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -185,6 +186,26 @@ def open_recorded(
     page.on("pageerror", lambda e: rec.page_errors.append(str(e)))
     page.goto(url)
     return rec, context
+
+
+@contextmanager
+def ready_page(
+    browser: Browser, url: str, width: int = 1280, init_script: str | None = None
+) -> Iterator[Recorded]:
+    """``open_recorded`` once the page says it is ready; its context is closed afterwards."""
+    rec, context = open_recorded(browser, url, width, init_script)
+    try:
+        rec.page.wait_for_selector("body[data-status=ready]")
+        yield rec
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def app(browser: Browser, site_url: str) -> Iterator[Recorded]:
+    """The page at the site's root, booted once per test module (a module may override it)."""
+    with ready_page(browser, site_url) as rec:
+        yield rec
 
 
 @pytest.fixture

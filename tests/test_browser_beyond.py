@@ -6,7 +6,6 @@ panels, and the limits. One page is booted for the module, as in test_browser_ex
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -14,23 +13,15 @@ import pytest
 
 from pytoy import api
 from pytoy.defaults import DEFAULTS
-from tests.conftest import REPO, Recorded, open_recorded
+from tests.conftest import REPO, Recorded
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
 CKPT = REPO / "data" / "checkpoints"
 STRATEGIES = ["random", "confidence", "threshold", "blocks", "remask"]
-
-
-@pytest.fixture(scope="module")
-def app(browser: Browser, site_url: str) -> Iterator[Recorded]:
-    rec, context = open_recorded(browser, site_url)
-    rec.page.wait_for_selector("body[data-status=ready]")
-    yield rec
-    context.close()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import REPO, Recorded, open_recorded, train_more
+from tests.conftest import REPO, Recorded, ready_page, train_more
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -27,10 +27,8 @@ OWN = "anna\nbella\ncara\ndora\nelena\nfrida\n"
 
 @pytest.fixture(scope="module")
 def app(browser: Browser, site_url: str) -> Iterator[Recorded]:
-    rec, context = open_recorded(browser, site_url + "#train")
-    rec.page.wait_for_selector("body[data-status=ready]")
-    yield rec
-    context.close()
+    with ready_page(browser, site_url + "#train") as rec:
+        yield rec
 
 
 def samples(page: Page, seed: int, n: int = 4) -> list[str]:
@@ -204,10 +202,8 @@ def test_own_names_are_checked_with_a_message_naming_the_line(
 def test_train_on_own_names_then_reload_then_back_to_the_shipped_list(
     browser: Browser, site_url: str
 ) -> None:
-    rec, context = open_recorded(browser, site_url + "#train")
-    page = rec.page
-    try:
-        page.wait_for_selector("body[data-status=ready]")
+    with ready_page(browser, site_url + "#train") as rec:
+        page = rec.page
         page.eval_on_selector("#own-names", "d => d.open = true")
         page.fill("#own-names-text", OWN)
         page.click("#own-names-use")
@@ -234,8 +230,6 @@ def test_train_on_own_names_then_reload_then_back_to_the_shipped_list(
         info = page.evaluate("() => pytoy.client.call('info', {name: 'names'})")
         assert len(info["train_items"]) == 40 and info["step"] == 0
         rec.assert_clean(site_url)
-    finally:
-        context.close()
 
 
 def test_the_page_stayed_clean(app: Recorded, site_url: str) -> None:
@@ -281,10 +275,8 @@ PAIRS = "sun>suraj\nmoon>chaand\nstar>taara\nsky>aasmaan\n"
 def test_own_pairs_train_a_translator_and_errors_name_the_line(
     browser: Browser, site_url: str
 ) -> None:
-    rec, context = open_recorded(browser, site_url + "#translate")
-    page = rec.page
-    try:
-        page.wait_for_selector("body[data-status=ready]")
+    with ready_page(browser, site_url + "#translate") as rec:
+        page = rec.page
         page.eval_on_selector("#own-pairs", "d => d.open = true")
         for text, words in (
             ("hello", "line 1: expected one 'english>hindi' pair"),
@@ -316,5 +308,3 @@ def test_own_pairs_train_a_translator_and_errors_name_the_line(
         assert page.get_attribute("#translate", "data-model") == "translate"
         assert page.get_attribute("#translate", "data-dataset") == "shipped"
         rec.assert_clean(site_url)
-    finally:
-        context.close()

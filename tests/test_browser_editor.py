@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytoy import api
-from tests.conftest import REPO, open_recorded
+from tests.conftest import REPO, ready_page
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -27,10 +27,8 @@ def run(page: Page, source: str) -> str:
 def test_edit_run_break_and_restore(browser: Browser, site_url: str) -> None:
     api.load("ed", (REPO / "data" / "checkpoints" / "names.json").read_text())
     shipped = " ".join(api.corrupt_word("ed", "rahul", 0.3, s)["noisy"] for s in range(6))
-    rec, context = open_recorded(browser, site_url + "#edit")
-    page = rec.page
-    try:
-        page.wait_for_selector("body[data-status=ready]")
+    with ready_page(browser, site_url + "#edit") as rec:
+        page = rec.page
         assert page.get_attribute("#edit-result", "data-text") == shipped
         source = page.input_value("#edit-code")
         assert source.startswith("def corrupt(")
@@ -86,5 +84,3 @@ def test_edit_run_break_and_restore(browser: Browser, site_url: str) -> None:
             "() => document.querySelector('#edit-result').dataset.text === '3 2 2'"
         )
         rec.assert_clean(site_url)
-    finally:
-        context.close()

@@ -9,14 +9,13 @@ CSP violation, no request outside the page's origin.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 
 from pytoy import api
 from pytoy.defaults import DEFAULTS
-from tests.conftest import REPO, Recorded, open_recorded, train_more
+from tests.conftest import REPO, Recorded, open_recorded, ready_page, train_more
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -26,14 +25,6 @@ pytestmark = pytest.mark.browser
 CKPT = REPO / "data" / "checkpoints"
 # A connection that asks to save data (Chromium has no switch for it).
 SAVE_DATA = "Object.defineProperty(navigator, 'connection', {value: {saveData: true}});"
-
-
-@pytest.fixture(scope="module")
-def app(browser: Browser, site_url: str) -> Iterator[Recorded]:
-    rec, context = open_recorded(browser, site_url)
-    rec.page.wait_for_selector("body[data-status=ready]")
-    yield rec
-    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -199,10 +190,8 @@ def test_section_seven_unseen_words_and_bad_characters(app: Recorded) -> None:
 
 
 def test_a_trained_model_survives_a_reload(browser: Browser, site_url: str) -> None:
-    rec, context = open_recorded(browser, site_url + "#train")
-    page = rec.page
-    try:
-        page.wait_for_selector("body[data-status=ready]")
+    with ready_page(browser, site_url + "#train") as rec:
+        page = rec.page
         train_more(page)
         assert page.get_attribute("#train", "data-step") == "500"
         page.reload()
@@ -212,8 +201,6 @@ def test_a_trained_model_survives_a_reload(browser: Browser, site_url: str) -> N
         page.click("#train-forget")
         page.wait_for_function("() => document.querySelector('#train').dataset.step === '0'")
         rec.assert_clean(site_url)
-    finally:
-        context.close()
 
 
 def test_the_whole_page_stayed_clean(app: Recorded, site_url: str) -> None:
@@ -239,10 +226,8 @@ def test_save_data_asks_before_downloading_python(browser: Browser, site_url: st
 
 
 def test_a_trained_translator_survives_a_reload(browser: Browser, site_url: str) -> None:
-    rec, context = open_recorded(browser, site_url + "#translate")
-    page = rec.page
-    try:
-        page.wait_for_selector("body[data-status=ready]")
+    with ready_page(browser, site_url + "#translate") as rec:
+        page = rec.page
         page.click("#translate-train")
         page.wait_for_function(
             "() => /step \\d+/.test(document.querySelector('#translate-step').textContent)"
@@ -267,5 +252,3 @@ def test_a_trained_translator_survives_a_reload(browser: Browser, site_url: str)
         page.wait_for_selector("body[data-status=ready]")
         assert page.get_attribute("#translate", "data-model") in (None, "translate")
         rec.assert_clean(site_url)
-    finally:
-        context.close()

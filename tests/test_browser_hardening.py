@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import REPO, open_recorded, train_more
+from tests.conftest import REPO, open_recorded, ready_page, train_more
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -46,10 +46,8 @@ def test_a_download_cut_off_names_the_file(
 
 def test_races_have_defined_outcomes(browser: Browser, site_url: str) -> None:
     """Train twice, sample and reset during training, a second tab: each does what it says."""
-    rec, context = open_recorded(browser, site_url + "#train")
-    page = rec.page
-    try:
-        page.wait_for_selector("body[data-status=ready]")
+    with ready_page(browser, site_url + "#train") as rec:
+        page = rec.page
         page.click("#train-start")  # 1000 steps of 128: long enough to act during the run
         page.wait_for_selector("#train[data-training=true]")
         assert page.is_disabled("#train-start") and page.is_disabled("#train-more")
@@ -79,7 +77,7 @@ def test_races_have_defined_outcomes(browser: Browser, site_url: str) -> None:
         assert page.get_attribute("#train", "data-step") == "500"
 
         # a second tab: its own Python; it finds the model the first tab saved
-        other = context.new_page()
+        other = page.context.new_page()
         other.goto(site_url + "#train")
         other.wait_for_selector("body[data-status=ready]")
         assert other.get_attribute("#train", "data-step") == "500"
@@ -87,17 +85,13 @@ def test_races_have_defined_outcomes(browser: Browser, site_url: str) -> None:
         assert other.get_attribute("#train", "data-step") == "1000"
         assert page.get_attribute("#train", "data-step") == "500"  # tabs do not interfere
         rec.assert_clean(site_url)
-    finally:
-        context.close()
 
 
 def test_a_crashed_worker_is_reported_and_a_restart_brings_the_model_back(
     browser: Browser, site_url: str
 ) -> None:
-    rec, context = open_recorded(browser, site_url + "#train")
-    page = rec.page
-    try:
-        page.wait_for_selector("body[data-status=ready]")
+    with ready_page(browser, site_url + "#train") as rec:
+        page = rec.page
         train_more(page)
         assert page.get_attribute("#train", "data-step") == "500"
         # an uncaught error inside the worker: what a crash looks like from the page
@@ -115,8 +109,6 @@ def test_a_crashed_worker_is_reported_and_a_restart_brings_the_model_back(
         page.wait_for_selector("body[data-status=ready]")
         assert page.get_attribute("#train", "data-step") == "500"
         assert "Welcome back" in page.text_content("#train-message")
-    finally:
-        context.close()
 
 
 NAMES = (REPO / "data" / "names.txt").read_text()
@@ -128,27 +120,21 @@ Storage.prototype.setItem = function () {
 
 
 def test_full_storage_says_not_saved_and_keeps_working(browser: Browser, site_url: str) -> None:
-    rec, context = open_recorded(browser, site_url + "#train", init_script=FULL_STORAGE)
-    page = rec.page
-    try:
-        page.wait_for_selector("body[data-status=ready]")
+    with ready_page(browser, site_url + "#train", init_script=FULL_STORAGE) as rec:
+        page = rec.page
         train_more(page)
         assert "Not saved" in page.text_content("#train-saved")
         assert page.get_attribute("#train", "data-step") == "500"
         page.click("#sample")  # the page carries on
         page.wait_for_function("() => document.querySelector('#timeline').dataset.text")
         assert rec.page_errors == []
-    finally:
-        context.close()
 
 
 def test_every_learning_rate_the_control_allows_trains_or_is_caught(
     browser: Browser, site_url: str
 ) -> None:
-    rec, context = open_recorded(browser, site_url + "#train")
-    page = rec.page
-    try:
-        page.wait_for_selector("body[data-status=ready]")
+    with ready_page(browser, site_url + "#train") as rec:
+        page = rec.page
         for lr in (0.001, 0.03, 0.3, 1, 3, 10):
             page.evaluate(
                 "([lr, text]) => pytoy.client.call('create',"
@@ -180,15 +166,11 @@ def test_every_learning_rate_the_control_allows_trains_or_is_caught(
         page.wait_for_function("() => !document.querySelector('#train-start').disabled")
         assert "NaN" not in page.inner_text("body")
         assert "Infinity" not in page.inner_text("body")
-    finally:
-        context.close()
 
 
 def test_keyboard_focus_is_always_visible(browser: Browser, site_url: str) -> None:
-    rec, context = open_recorded(browser, site_url)
-    page = rec.page
-    try:
-        page.wait_for_selector("body[data-status=ready]")
+    with ready_page(browser, site_url) as rec:
+        page = rec.page
         page.locator("body").focus()
         seen = set()
         for _ in range(120):
@@ -210,5 +192,3 @@ def test_keyboard_focus_is_always_visible(browser: Browser, site_url: str) -> No
             visible = (info["outline"] != "none" and info["width"] >= 2) or info["shadow"] != "none"
             assert visible, info
         assert len(seen) > 40  # the walk went through much of the page
-    finally:
-        context.close()

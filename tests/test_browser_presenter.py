@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import open_recorded
+from tests.conftest import ready_page
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -16,10 +16,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_shortcuts_projector_space_and_arrows(browser: Browser, site_url: str) -> None:
-    rec, context = open_recorded(browser, site_url)
-    page = rec.page
-    try:
-        page.wait_for_selector("body[data-status=ready]")
+    with ready_page(browser, site_url) as rec:
+        page = rec.page
         page.locator("body").focus()
 
         # ? opens the list; Esc closes it and focus goes back
@@ -85,5 +83,3 @@ def test_shortcuts_projector_space_and_arrows(browser: Browser, site_url: str) -
         page.wait_for_selector("#train[data-training=false]")
         assert "Paused" in page.text_content("#train-message")
         rec.assert_clean(site_url)
-    finally:
-        context.close()

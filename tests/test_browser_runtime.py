@@ -16,7 +16,7 @@ import pytest
 
 from pytoy import api
 from pytoy.defaults import DEFAULTS
-from tests.conftest import REPO, Recorded, copy_site, open_recorded, origin
+from tests.conftest import REPO, Recorded, copy_site, origin, ready_page
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -137,11 +137,9 @@ def ui_train_pause(page: Page, at_least: int) -> int:
 
 @pytest.fixture(scope="module")
 def app(browser: Browser, site_url: str) -> Iterator[Recorded]:
-    """The page at the site's root, booted once for this module."""
-    rec, context = open_recorded(browser, site_url + "#train")
-    rec.page.wait_for_selector("body[data-status=ready]")
-    yield rec
-    context.close()
+    """The page at its training section, booted once for this module."""
+    with ready_page(browser, site_url + "#train") as rec:
+        yield rec
 
 
 @pytest.fixture(scope="module")

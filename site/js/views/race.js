@@ -5,19 +5,20 @@
 // Every race is announced as a "pytoy:race" event on the section, for section XIII.
 
 import { attempt, say } from "../dom.js";
-import { Stepper } from "./stepper.js";
+import { SteppedView, Stepper } from "./stepper.js";
 import { renderTimeline } from "./timeline.js";
 
 const FRAME_MS = 700;
 const MY_AR = "names-ar";
 
-export class RaceView {
+export class RaceView extends SteppedView {
   #client = null;
   #dataset;
   #steps; // the defaults' training steps for a names model
   race = null; // the last api.race result
 
   constructor(root, { frames, dataset }) {
+    super();
     this.root = root;
     this.#dataset = dataset;
     this.#steps = frames.defaults.steps.names;
@@ -79,22 +80,6 @@ export class RaceView {
     this.root.dataset.source = source;
     this.stepper.go(this.last);
     this.root.dispatchEvent(new CustomEvent("pytoy:race", { detail: race, bubbles: true }));
-  }
-
-  get frame() {
-    return this.stepper.frame;
-  }
-
-  play() {
-    this.stepper.play();
-  }
-
-  step() {
-    this.stepper.step();
-  }
-
-  reset() {
-    this.stepper.reset();
   }
 
   #draw() {

@@ -3,15 +3,16 @@
 // the build computed with the same code, then live from the worker). Play / Step / Reset walk
 // through the passes; the AR model needs one pass per letter, diffusion only a few.
 
-import { Stepper } from "./stepper.js";
+import { SteppedView, Stepper } from "./stepper.js";
 import { renderTimeline } from "./timeline.js";
 
 const FRAME_MS = 800;
 
-export class RevealView {
+export class RevealView extends SteppedView {
   timelines = null; // {ar, diffusion}
 
   constructor(root) {
+    super();
     this.root = root;
     const $ = (s) => root.querySelector(s);
     this.el = { play: $("#reveal-play"), step: $("#reveal-step"), reset: $("#reveal-reset"),
@@ -58,26 +59,6 @@ export class RevealView {
 
   get last() {
     return Math.max(this.timelines.ar.steps.length, this.timelines.diffusion.steps.length);
-  }
-
-  get frame() {
-    return this.stepper.frame;
-  }
-
-  set frame(k) {
-    this.stepper.frame = k;
-  }
-
-  play() {
-    this.stepper.play();
-  }
-
-  step() {
-    this.stepper.step();
-  }
-
-  reset() {
-    this.stepper.reset();
   }
 
   #draw() {

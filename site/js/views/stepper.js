@@ -42,3 +42,27 @@ export class Stepper {
     this.button.textContent = "Play";
   }
 }
+
+/** A view whose frames 0…last a Stepper plays (section I, the race). Its buttons and the
+ *  presenter's arrow keys use this one interface; a subclass sets `stepper` and `last`. */
+export class SteppedView {
+  get frame() {
+    return this.stepper.frame;
+  }
+
+  set frame(k) {
+    this.stepper.frame = k;
+  }
+
+  play() {
+    this.stepper.play();
+  }
+
+  step() {
+    this.stepper.step();
+  }
+
+  reset() {
+    this.stepper.reset();
+  }
+}
