@@ -19,15 +19,21 @@ from .diffusion import corrupt, cross_entropy, loss_weights, sample_t
 from .model import ModelConfig, Params, backward, forward, pack
 from .optim import SGD
 
+# A chunk whose mean loss is this many times a uniform guess's (ln V nats per position) is
+# exploding. An untrained model starts near 1×; clipping keeps a too-high learning rate's
+# numbers finite (lr 10 averages ~28 nats in its first 25 steps), so non-finite alone would
+# let it wreck the weights unnoticed.
+BLOWUP = 3.0
+
 
 class DivergenceError(FloatingPointError):
-    """The loss or gradient became non-finite; training state was rolled back."""
+    """The loss became non-finite or exploded; training state was rolled back."""
 
-    def __init__(self, step: int, lr: float, restored: int) -> None:
+    def __init__(self, step: int, lr: float, restored: int,
+                 why: str = "the loss is no longer a finite number") -> None:
         super().__init__(
-            f"training diverged at step {step} (learning rate {lr:g}): the loss is no longer "
-            f"a finite number. The model is restored to step {restored}; "
-            f"try a smaller learning rate.")
+            f"training diverged at step {step} (learning rate {lr:g}): {why}. "
+            f"The model is restored to step {restored}; try a smaller learning rate.")
         self.step, self.lr, self.restored = step, lr, restored
 
 
@@ -141,9 +147,10 @@ class Trainer:
         """Train `steps` steps, yielding after each `chunk`.
 
         A chunk is all or nothing: if the loss stops being finite (e.g. a learning rate so
-        high that activations overflow), weights, momentum, step, history and random state
-        return to the start of the chunk — the last state known to be healthy, since the
-        steps just before a NaN may have left weights finite but enormous.
+        high that activations overflow), or the chunk's mean loss is over BLOWUP times a
+        uniform guess's, weights, momentum, step, history and random state return to the
+        start of the chunk — the last state known to be healthy, since the steps just before
+        a NaN may have left weights finite but enormous.
         """
         if steps < 0 or chunk < 1:
             raise ValueError("steps must be ≥ 0 and chunk ≥ 1")
@@ -157,6 +164,14 @@ class Trainer:
             except DivergenceError as e:
                 self._restore(snap)
                 raise DivergenceError(e.step, e.lr, self.step) from None
+            mean, guess = float(np.mean(losses)), float(np.log(self.cfg.vocab_size))
+            if mean > BLOWUP * guess:
+                end = self.step
+                self._restore(snap)
+                raise DivergenceError(
+                    end, self.settings.lr, self.step,
+                    f"the loss averaged {mean:.1f} nats over steps {self.step + 1}–{end}, over "
+                    f"{BLOWUP:g}× a uniform guess's {guess:.2f}")
             elapsed = time.perf_counter() - start
             left -= n
             yield Progress(self.step, losses, elapsed,

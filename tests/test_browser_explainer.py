@@ -115,7 +115,11 @@ def test_section_four_a_wild_learning_rate_misbehaves_and_the_reader_recovers(
     set_range(page, "#train-lr-slider", 1)
     assert page.input_value("#train-lr") == "10"
     assert page.is_visible("#train-recover")
-    train_more(page)  # diverged (and rolled back) or done
+    train_more(page)
+    # what the page's "Try this" promises: pytoy notices, restores the last good weights, stops
+    message = page.inner_text("#train-message")
+    assert "diverged" in message and f"restored to step {before}" in message, message
+    assert int(page.get_attribute("#train", "data-step")) == before
     page.click("#train-recover")
     assert page.input_value("#train-lr") == str(DEFAULTS["train"]["lr"])
     assert page.is_hidden("#train-recover")

@@ -150,6 +150,24 @@ def test_divergence_is_caught_and_weights_restored():
     assert np.isfinite(r["losses"]).all() and r["step"] == err.value.restored + 20
 
 
+def test_a_finite_but_exploding_loss_is_caught_and_the_good_weights_come_back():
+    """tanh + clipping keep lr 10 finite, but its loss leaves a uniform guess's far behind."""
+    api.create("wild", "names")
+    api.train_chunk("wild", 200)
+    s = api._session("wild")
+    good = {k: v.copy() for k, v in s.bundle.params.items()}
+    history = api.history("wild")
+    api.set_lr("wild", 10.0)
+    with pytest.raises(DivergenceError, match=r"averaged .* nats over steps 201–225") as err:
+        api.train_chunk("wild", 25)
+    assert err.value.restored == s.trainer.step == 200 and api.history("wild") == history
+    assert all(np.array_equal(good[k], s.bundle.params[k]) for k in good)
+    # the default learning rate never trips it: 1,000 steps, chunk by chunk
+    api.create("tame", "names")
+    for _ in range(40):
+        api.train_chunk("tame", 25)
+
+
 def test_elbo_loss_trains_and_bounds_are_sane():
     api.create("elbo", "names", train={"loss": "elbo"})
     api.train_chunk("elbo", 1500)
