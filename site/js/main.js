@@ -193,7 +193,6 @@ async function main(starting) {
   } catch (e) {
     return fail(e.message);
   }
-  performance.mark("pytoy:python");
   loading.ready(init.seconds, init.versions);
   $("#versions").textContent =
     `Python ${init.versions.python} · NumPy ${init.versions.numpy} · ` +
@@ -202,28 +201,23 @@ async function main(starting) {
   try {
     // Training needs no shipped model: the Train button comes first, the other sections next.
     await train.start(await client.call("defaults"));
-    performance.mark("pytoy:train");
+    performance.mark("pytoy:train"); // bench/run.py: "ready to train"
     const ckpt = (file) => fetchText(assets, `data/checkpoints/${file}`);
     const [names, ar, tr] = await Promise.all([ckpt("names.json"), ckpt("names-ar.json"), ckpt("translate.json")]);
     await client.call("load", { name: "shipped", ckpt: names });
     await client.call("load", { name: "shipped-ar", ckpt: ar });
     await client.call("load", { name: "translate", ckpt: tr });
     pending.ready();
-    performance.mark("pytoy:models");
     views.source.live(client);
     views.denoise.live(client);
     await views.translate.live(client);
-    performance.mark("pytoy:translate");
     await views.corrupt.live(client);
-    performance.mark("pytoy:corrupt");
     await views.reveal.live(client, frames.word, frames.reveal.steps);
-    performance.mark("pytoy:reveal");
   } catch (e) {
     return fail(e.message);
   }
   for (const { name, section } of extras) {
     if (section) await attemptExtra(name, () => section.live(client));
-    performance.mark(`pytoy:${name}`);
   }
   body.dataset.status = "ready";
 }
