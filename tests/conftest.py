@@ -1,8 +1,13 @@
 """Shared fixtures for the browser tests: one build of the site, a server, one Chromium.
 
-Browser tests are marked ``@pytest.mark.browser`` and skipped (not failed) on a machine
-without the asset cache (``python build.py fetch``) or without Chromium at CHROMIUM. They
-use the system Chromium through Playwright; ``playwright install`` is never needed.
+What a test needs from the machine is said by its markers, and REQUIREMENTS says what each
+marker needs: ``browser`` (Playwright + the system Chromium + the asset cache), ``firefox``
+and ``webkit`` (a browser test that also drives that engine), ``assets`` (a build test that
+reads the asset cache). ``bash scripts/setup.sh`` installs all of it; ``playwright install``
+is never needed. A missing piece is an error naming that command, never a silent skip.
+Outside CI, ``PYTOY_SKIP_BROWSER=1`` opts out: browser tests (and any whose needs are
+missing) are skipped and the summary says how many were not run. In CI the opt-out is
+refused, so CI runs every test or fails.
 
 Every page is opened through ``open_page``, which records what a reader's browser would
 complain about: console errors, page errors, unhandled rejections, Content-Security-Policy
@@ -11,6 +16,7 @@ violations, and every request (to prove the page talks to its own origin only).
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -63,26 +69,133 @@ RECORDER_SCRIPT = """
 """
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Skip browser tests, with the reason, where the browser or the assets are missing."""
-    reason = None
-    if not CHROMIUM.exists():
-        reason = f"no Chromium at {CHROMIUM} (set PYTOY_CHROMIUM)"
-    elif missing_files(default_cache()):
-        reason = "asset cache incomplete: run `python build.py fetch` first"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "the playwright package is not installed"
-    if reason and os.environ.get("CI"):
-        # CI installs everything first (scripts/setup.sh): a missing piece there is a failure
-        raise pytest.UsageError(f"browser tests cannot run in CI: {reason}")
-    if reason:
-        skip = pytest.mark.skip(reason=reason)
-        for item in items:
-            if "browser" in item.keywords:
-                item.add_marker(skip)
+SETUP = "bash scripts/setup.sh"
+OPT_OUT = "PYTOY_SKIP_BROWSER"
+FIREFOX = Path(os.environ.get("PYTOY_FIREFOX", "/usr/bin/firefox-esr"))
+FIREFOX_DIR = REPO / "tests" / "firefox"  # puppeteer-core: npm ci --prefix tests/firefox
+# the same overrides as tests/webkit.py
+WEBKIT_DRIVER = os.environ.get("PYTOY_WEBKIT_DRIVER") or shutil.which("WebKitWebDriver")
+MINIBROWSER = Path(
+    os.environ.get("PYTOY_MINIBROWSER", "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
+)
+
+
+def _importable(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Need:
+    """One thing a marker's tests need from the machine, and how to tell it is there."""
+
+    what: str
+    present: Callable[[], bool]
+
+
+ASSET_CACHE = Need(
+    f"the asset cache at {default_cache()}", lambda: not missing_files(default_cache())
+)
+
+# marker -> what its tests need. A firefox or webkit test is a browser test too (it carries
+# both markers), so it needs the browser row as well.
+REQUIREMENTS: dict[str, tuple[Need, ...]] = {
+    "assets": (ASSET_CACHE,),
+    "browser": (
+        Need(f"Chromium at {CHROMIUM} (PYTOY_CHROMIUM)", CHROMIUM.exists),
+        ASSET_CACHE,
+        Need("the playwright Python package", lambda: _importable("playwright.sync_api")),
+    ),
+    "firefox": (
+        Need(f"Firefox ESR at {FIREFOX} (PYTOY_FIREFOX)", FIREFOX.exists),
+        Need("node on PATH", lambda: shutil.which("node") is not None),
+        Need(
+            "tests/firefox/node_modules/puppeteer-core",
+            (FIREFOX_DIR / "node_modules" / "puppeteer-core").is_dir,
+        ),
+    ),
+    "webkit": (
+        Need(
+            "WebKitWebDriver on PATH (PYTOY_WEBKIT_DRIVER)",
+            lambda: WEBKIT_DRIVER is not None and Path(WEBKIT_DRIVER).exists(),
+        ),
+        Need("Xvfb on PATH", lambda: shutil.which("Xvfb") is not None),
+        Need(f"MiniBrowser at {MINIBROWSER} (PYTOY_MINIBROWSER)", MINIBROWSER.exists),
+    ),
+}
+IMPLY_BROWSER = {"firefox", "webkit"}
+NOT_RUN = pytest.StashKey[str]()
+
+
+def _markers(item: pytest.Item) -> set[str]:
+    return {m.name for m in item.iter_markers()} & set(REQUIREMENTS)
+
+
+def _missing(markers: set[str]) -> dict[str, list[str]]:
+    """marker -> what its tests need that this machine lacks, for the markers given."""
+    out = {m: [n.what for n in REQUIREMENTS[m] if not n.present()] for m in sorted(markers)}
+    return {m: lacks for m, lacks in out.items() if lacks}
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k: only the tests that will run count
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Check what the collected tests' markers need; refuse to run without it, or opt out."""
+    marked = {item: _markers(item) for item in items}
+    unmarked = [i.nodeid for i, ms in marked.items() if ms & IMPLY_BROWSER and "browser" not in ms]
+    if unmarked:
+        raise pytest.UsageError(f"mark these firefox or webkit tests browser too: {unmarked}")
+    missing = _missing(set().union(*marked.values()))
+    in_ci = bool(os.environ.get("CI"))
+    opted_out = os.environ.get(OPT_OUT) == "1"
+    if in_ci and opted_out:
+        raise pytest.UsageError(f"{OPT_OUT}=1 is set in CI, where every test must run: unset it")
+    if missing and not opted_out:
+        counts = {m: sum(m in ms for ms in marked.values()) for m in missing}
+        lines = [f"  {m} ({counts[m]} tests): {'; '.join(ws)}" for m, ws in missing.items()]
+        hint = "" if in_ci else f", or set {OPT_OUT}=1 to run the other tests without them"
+        raise pytest.UsageError(
+            "this machine lacks what some collected tests need:\n"
+            + "\n".join(lines)
+            + f"\nRun `{SETUP}` to install it{hint}."
+        )
+    if opted_out:
+        _opt_out(config, marked, missing)
+
+
+def _opt_out(
+    config: pytest.Config, marked: dict[pytest.Item, set[str]], missing: dict[str, list[str]]
+) -> None:
+    """Skip every browser test, and any other whose needs are missing; say so in the summary."""
+    not_run = [i for i, ms in marked.items() if ms & ({"browser"} | set(missing))]
+    if not not_run:
+        return
+    lacks = sorted({w for ws in missing.values() for w in ws})
+    reason = f"opted out by {OPT_OUT}=1"
+    if lacks:
+        reason += f"; this machine lacks {'; '.join(lacks)}"
+    for item in not_run:
+        item.add_marker(pytest.mark.skip(reason=f"not run: {reason}"))
+    n_browser = sum("browser" in marked[i] for i in not_run)
+    what = f"{n_browser} browser test" + ("s" if n_browser != 1 else "")
+    if len(not_run) > n_browser:
+        what += f" and {len(not_run) - n_browser} other"
+    were = "was" if len(not_run) == 1 else "were"
+    config.stash[NOT_RUN] = (
+        f"{what} {were} NOT run ({reason}). Unset {OPT_OUT} to run them"
+        f" (`{SETUP}` installs what they need)."
+    )
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """The opt-out's one line: how many tests were not run, and why."""
+    line = config.stash.get(NOT_RUN, None)
+    if line:
+        terminalreporter.write_line(line, yellow=True, bold=True)
 
 
 @pytest.fixture(scope="session")

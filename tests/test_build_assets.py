@@ -1,8 +1,9 @@
 """Tests for build.py and buildtools/: pinned assets, the asset map, the dev server.
 
-Tests on real assets use the asset cache (``python build.py fetch`` fills it) and are skipped
-when it is incomplete. None of them needs the network: they work on a copy of the cache and
-tell pip and npm to stay offline, so a test that would download fails instead.
+Tests on real assets use the asset cache (``python build.py fetch`` fills it) and are marked
+``assets``: without the cache they fail with the set-up command (tests/conftest.py), never skip.
+None of them needs the network: they work on a copy of the cache and tell pip and npm to stay
+offline, so a test that would download fails instead.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from buildtools.assets import (
     SOURCES,
     VENDOR_NPM,
     load_pins,
-    missing_files,
     sha256_file,
     verify_lock,
 )
@@ -44,11 +44,6 @@ REPO = Path(__file__).resolve().parent.parent
 CACHE = default_cache()
 OFFLINE = {"PIP_NO_INDEX": "1", "npm_config_offline": "true"}
 
-NO_CACHE = (
-    f"asset cache {CACHE} is incomplete: run `python build.py fetch` first "
-    "(needs npm and the package registries once)"
-)
-needs_cache = pytest.mark.skipif(bool(missing_files(CACHE)), reason=NO_CACHE)
 
 
 def run_build(*args: str, cache: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -109,7 +104,7 @@ def test_pinned_wheels_match_the_pinned_lock_names() -> None:
 # --- fetch on a copy of the cache ---------------------------------------------------------------
 
 
-@needs_cache
+@pytest.mark.assets
 def test_warm_fetch_needs_no_network(cache_copy: Path) -> None:
     proc = run_build("fetch", cache=cache_copy)
     assert proc.returncode == 0, proc.stderr
@@ -117,7 +112,7 @@ def test_warm_fetch_needs_no_network(cache_copy: Path) -> None:
     assert "downloading" not in proc.stdout
 
 
-@needs_cache
+@pytest.mark.assets
 @pytest.mark.parametrize(
     ("rel", "how"),
     [
@@ -142,7 +137,7 @@ def test_tampered_asset_stops_fetch(cache_copy: Path, rel: str, how: str) -> Non
     assert "downloading" not in proc.stdout
 
 
-@needs_cache
+@pytest.mark.assets
 def test_tampered_asset_stops_build(cache_copy: Path, tmp_path: Path) -> None:
     flip_byte(cache_copy / PYODIDE_DIR / "python_stdlib.zip")
     proc = run_build("build", "--out", str(tmp_path / "site"), cache=cache_copy)
@@ -151,7 +146,7 @@ def test_tampered_asset_stops_build(cache_copy: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "site").exists()
 
 
-@needs_cache
+@pytest.mark.assets
 def test_missing_file_comes_back_from_the_cached_download(cache_copy: Path) -> None:
     tgz = f"{DOWNLOADS}/{PYODIDE_CORE.archive}"
     (cache_copy / DOWNLOADS).mkdir()
@@ -164,7 +159,7 @@ def test_missing_file_comes_back_from_the_cached_download(cache_copy: Path) -> N
     assert sha256_file(target) == load_pins()[f"{PYODIDE_DIR}/pyodide.mjs"].sha256
 
 
-@needs_cache
+@pytest.mark.assets
 def test_tampered_download_stops_fetch(cache_copy: Path) -> None:
     tgz = f"{DOWNLOADS}/{PYODIDE_CORE.archive}"
     (cache_copy / DOWNLOADS).mkdir()
@@ -225,7 +220,7 @@ def test_lock_check_rejects_a_mismatched_lock(tmp_path: Path, edit, message: str
         verify_lock(d, wheels, "9.9.9")
 
 
-@needs_cache
+@pytest.mark.assets
 def test_real_wheels_match_the_real_lock() -> None:
     verify_lock(CACHE / PYODIDE_DIR)
 
@@ -259,8 +254,7 @@ def test_pytoy_wheel_is_reproducible_and_valid(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if missing_files(CACHE):
-        pytest.skip(NO_CACHE)
+    """The site built from the real cache; a test using it is marked ``assets``."""
     out = tmp_path_factory.mktemp("dist") / "site"
     proc = run_build("build", "--out", str(out), cache=CACHE)
     assert proc.returncode == 0, proc.stderr
@@ -268,6 +262,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.assets
 def test_asset_map_matches_the_files(built_site: Path) -> None:
     amap = json.loads((built_site / "assets.json").read_text())
     assert amap["pyodide_version"] == "0.27.7"
@@ -293,6 +288,7 @@ def test_asset_map_matches_the_files(built_site: Path) -> None:
     assert assets["pytoy_wheel"]["url"] == "py/pytoy-0.1.0-py3-none-any.whl"
 
 
+@pytest.mark.assets
 def test_every_shipped_file_is_in_the_map(built_site: Path) -> None:
     urls = {
         e["url"] for e in json.loads((built_site / "assets.json").read_text())["assets"].values()
@@ -374,6 +370,7 @@ def test_server_under_a_prefix(sample_root: Path) -> None:
         stop_server(server)
 
 
+@pytest.mark.assets
 def test_built_site_works_under_a_prefix(built_site: Path) -> None:
     server, url = start_server(built_site, prefix="/demos/pytoy/")
     try:

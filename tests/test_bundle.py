@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
-import shutil
 import subprocess
 import time
 import zipfile
@@ -21,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from buildtools import default_cache
-from buildtools.assets import PYODIDE_DIR, PYODIDE_WHEELS, missing_files
+from buildtools.assets import PYODIDE_DIR, PYODIDE_WHEELS
 from buildtools.bundle import BUDGETS, BUNDLE_NAME, LIMIT, STDLIB_DROP, keep_stdlib
 from pytoy import api
-from tests.conftest import REPO, WAIT_MS, Recorded
+from tests.conftest import FIREFOX_DIR, REPO, WAIT_MS, Recorded
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Route
@@ -33,8 +31,6 @@ if TYPE_CHECKING:
 NAMES_TEXT = (REPO / "data" / "names.txt").read_text(encoding="utf-8")
 PAIRS_TEXT = (REPO / "data" / "en-hi.txt").read_text(encoding="utf-8")
 STEPS = 300
-FIREFOX = Path(os.environ.get("PYTOY_FIREFOX", "/usr/bin/firefox-esr"))
-FIREFOX_DIR = REPO / "tests" / "firefox"  # puppeteer-core: npm install --prefix tests/firefox
 
 # Through the worker protocol only (no buttons): own model names, CPython-comparable.
 RUN_JS = """async ({names, pairs, steps}) => {
@@ -158,17 +154,14 @@ def reference() -> dict[str, Any]:
 
 
 @pytest.mark.browser
+@pytest.mark.firefox
 def test_firefox_runs_the_single_file_offline(
     bundle_file: Path, reference: dict[str, Any], tmp_path: Path
 ) -> None:
     """The same file in Firefox (Debian's firefox-esr over WebDriver BiDi, puppeteer-core)."""
-    node = shutil.which("node")
-    driver = FIREFOX_DIR / "node_modules" / "puppeteer-core"
-    if not (FIREFOX.exists() and node and driver.is_dir()):
-        pytest.skip("needs firefox-esr, node and `npm install --prefix tests/firefox`")
     shot = tmp_path / "firefox.png"
     proc = subprocess.run(
-        [node, str(FIREFOX_DIR / "bundle_check.mjs"), bundle_file.as_uri(),
+        ["node", str(FIREFOX_DIR / "bundle_check.mjs"), bundle_file.as_uri(),
          str(REPO / "data" / "names.txt"), str(REPO / "data" / "en-hi.txt"), str(shot)],
         capture_output=True, text=True, timeout=600, check=False,
     )
@@ -196,6 +189,7 @@ def _imports(source: str) -> set[str]:
     return out
 
 
+@pytest.mark.assets
 def test_pruned_stdlib_keeps_what_pytoy_micropip_and_pyodide_import() -> None:
     """Static check of the stdlib lever: nothing that runs in the page imports a dropped module.
 
@@ -203,8 +197,6 @@ def test_pruned_stdlib_keeps_what_pytoy_micropip_and_pyodide_import() -> None:
     unittest and timeit, which the single file leaves out; pytoy uses none of them.)
     """
     cache = default_cache()
-    if missing_files(cache):
-        pytest.skip("asset cache incomplete: run `python build.py fetch` first")
     sources = [(str(p), p.read_text(encoding="utf-8")) for p in (REPO / "pytoy").glob("*.py")]
     pyodide = cache / PYODIDE_DIR
     for pkg in ("micropip", "packaging"):
