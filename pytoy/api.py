@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import checkpoint, data, evaluate, floor, generate
-from .bundle import Bundle, item_text, new
+from .bundle import Bundle, Resume, item_text, new
 from .defaults import DEFAULTS
 from .diffusion import corrupt
 from .model import n_params, param_shapes
@@ -60,6 +60,9 @@ def _attach(name: str, b: Bundle, ds: data.Dataset, settings: TrainSettings) -> 
     trainer = Trainer(b.params, b.cfg, ds.tokens, b.layout.maskable(), settings,
                       step=b.steps)
     trainer.history = b.history  # one list: the bundle's history grows as it trains
+    if b.resume is not None:  # a version-2 checkpoint: continue exactly where it stopped
+        trainer.opt.velocity[...] = b.resume.velocity
+        trainer.rng.bit_generator.state = b.resume.rng
     _sessions[name] = Session(b, ds, trainer)
     return info(name)
 
@@ -107,7 +110,11 @@ def load(name: str, ckpt: dict | str, task: str | None = None, arch: str | None 
 
 
 def export(name: str) -> dict:
-    return checkpoint.to_dict(_session(name).bundle)
+    """The model as a checkpoint, with what continuing its training exactly needs."""
+    s = _session(name)
+    s.bundle.train = s.trainer.settings.to_json()  # a learning rate changed since creation
+    s.bundle.resume = Resume(s.trainer.opt.velocity.copy(), s.trainer.rng.bit_generator.state)
+    return checkpoint.to_dict(s.bundle)
 
 
 def info(name: str) -> dict:

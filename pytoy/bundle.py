@@ -15,6 +15,18 @@ from .vocab import Vocab
 
 
 @dataclass
+class Resume:
+    """What training needs beyond the weights to continue exactly where it stopped.
+
+    Without it a loaded model restarts its momentum at zero and its batch and mask draws at
+    the seed, so the next steps differ from the ones an uninterrupted run would take.
+    """
+
+    velocity: np.ndarray  # the optimiser's momentum buffer, laid out like `model.pack`
+    rng: dict  # numpy's bit-generator state (PCG64) of the trainer's random generator
+
+
+@dataclass
 class Bundle:
     cfg: ModelConfig
     params: Params
@@ -25,6 +37,7 @@ class Bundle:
     data_sha256: str = ""
     train_items: list[str] = field(default_factory=list)  # words (or "q>a") trained on
     val_items: list[str] = field(default_factory=list)  # the held-out split
+    resume: Resume | None = None  # optimiser and random state, to continue training exactly
 
     @property
     def task(self) -> str:
@@ -60,7 +73,3 @@ def known_answers(bundle: Bundle) -> dict[str, str]:
         q, _, a = it.rpartition(">")
         out[q or a] = a
     return out
-
-
-def stack(rows: list[np.ndarray]) -> np.ndarray:
-    return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.int64)

@@ -4,6 +4,12 @@ Weights are base64 of little-endian float64 bytes: exact (bit-for-bit round trip
 third the size of decimal text, and readable in a browser. The format has a version, and
 loading checks every shape against the config, so a damaged or mismatched file is refused
 with a message instead of producing nonsense.
+
+Version 2 adds what continuing training needs to be exact: the optimiser's velocity, the
+trainer's random state (PCG64's 128-bit integers as decimal strings, since a browser's
+JSON numbers would round them) and the loss history unrounded. Version-1 files (the
+format before it, still in readers' browsers and downloads) load as before: their model
+continues from its weights with fresh momentum and random draws.
 """
 
 from __future__ import annotations
@@ -14,13 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .bundle import Bundle
+from .bundle import Bundle, Resume
 from .data import Layout
 from .model import ModelConfig, param_shapes
 from .vocab import Vocab
 
 FORMAT = "pytoy-checkpoint"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)
 
 
 class CheckpointError(ValueError):
@@ -39,8 +46,26 @@ def decode_array(s: str, shape: tuple[int, ...]) -> np.ndarray:
     return np.frombuffer(raw, dtype="<f8").reshape(shape).astype(np.float64)
 
 
+def encode_rng(state: dict) -> dict:
+    """numpy's PCG64 state with its integers as strings (exact through any JSON parser)."""
+    inner = state["state"]
+    return {"bit_generator": state["bit_generator"], "state": str(inner["state"]),
+            "inc": str(inner["inc"]), "has_uint32": int(state["has_uint32"]),
+            "uinteger": str(state["uinteger"])}
+
+
+def decode_rng(d: dict) -> dict:
+    if d["bit_generator"] != "PCG64":
+        raise CheckpointError(f"random state of {d['bit_generator']!r}; expected PCG64")
+    state = {"bit_generator": "PCG64",
+             "state": {"state": int(d["state"]), "inc": int(d["inc"])},
+             "has_uint32": int(d["has_uint32"]), "uinteger": int(d["uinteger"])}
+    np.random.default_rng().bit_generator.state = state  # numpy checks ranges here
+    return state
+
+
 def to_dict(b: Bundle) -> dict:
-    return {
+    out = {
         "format": FORMAT,
         "version": VERSION,
         "task": b.task,
@@ -49,18 +74,23 @@ def to_dict(b: Bundle) -> dict:
         "layout": b.layout.to_json(),
         "params": {k: {"shape": list(v.shape), "data": encode_array(v)}
                    for k, v in b.params.items()},
-        "history": {"loss": [round(x, 6) for x in b.history]},
+        "history": {"loss": [float(x) for x in b.history]},
         "train": b.train,
         "data": {"sha256": b.data_sha256, "train": b.train_items, "val": b.val_items},
     }
+    if b.resume is not None:
+        out["resume"] = {"velocity": encode_array(b.resume.velocity),
+                         "rng": encode_rng(b.resume.rng)}
+    return out
 
 
 def from_dict(d: object) -> Bundle:
     if not isinstance(d, dict) or d.get("format") != FORMAT:
         raise CheckpointError("not a pytoy checkpoint (missing format marker)")
-    if d.get("version") != VERSION:
-        raise CheckpointError(f"checkpoint version {d.get('version')!r} is not supported "
-                              f"(this pytoy reads version {VERSION})")
+    version = d.get("version")
+    if type(version) is not int or version not in READS:
+        raise CheckpointError(f"checkpoint version {version!r} is not supported "
+                              f"(this pytoy reads versions {', '.join(map(str, READS))})")
     try:
         cfg = ModelConfig.from_json(d["config"])
         vocab = Vocab.from_json(d["vocab"])
@@ -81,17 +111,22 @@ def from_dict(d: object) -> Bundle:
                 raise CheckpointError(f"weight {k} contains non-finite numbers")
         data = d.get("data", {})
         history = [float(x) for x in d.get("history", {}).get("loss", [])]
+        if not all(np.isfinite(history)):
+            raise CheckpointError("the loss history contains non-finite numbers")
+        resume = None
+        if version >= 2 and "resume" in d:
+            n = sum(int(np.prod(s)) for s in shapes.values())
+            velocity = decode_array(d["resume"]["velocity"], (n,))
+            if not np.isfinite(velocity).all():
+                raise CheckpointError("the optimiser's velocity contains non-finite numbers")
+            resume = Resume(velocity, decode_rng(d["resume"]["rng"]))
         return Bundle(cfg, params, vocab, layout, history, dict(d.get("train", {})),
                       str(data.get("sha256", "")), list(data.get("train", [])),
-                      list(data.get("val", [])))
+                      list(data.get("val", [])), resume)
     except CheckpointError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise CheckpointError(f"malformed checkpoint: {type(e).__name__}: {e}") from None
-
-
-def save(b: Bundle, path: str | Path) -> None:
-    Path(path).write_text(json.dumps(to_dict(b), separators=(",", ":")) + "\n")
 
 
 def load(path: str | Path) -> Bundle:
