@@ -46,9 +46,8 @@ def test_reveal_rahul_diffusion_vs_ar():
     assert max(len(s["committed"]) for s in diff["steps"]) > 1
     firsts = [i for s in diff["steps"] for i in s["committed"]]
     assert firsts != sorted(firsts)
-    # every confidence is the probability the model gave rahul's own letter there
-    for s in diff["steps"]:
-        assert all(0.0 < s["confidence"][i] <= 1.0 for i in s["committed"])
+    # each confidence equals a fresh forward pass's probability of rahul's letter:
+    # test_oracle_shipped.py::test_reveal_rahul_confidences_are_fresh_forward_pass_probabilities
 
 
 def test_the_page_starts_from_the_defaults_table():
