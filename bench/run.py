@@ -37,7 +37,7 @@ import numpy as np  # noqa: E402
 from buildtools.bundle import BUDGETS, LIMIT, Bundle, write_bundle  # noqa: E402
 from buildtools.serve import start_server, stop_server  # noqa: E402
 from pytoy import api  # noqa: E402
-from pytoy.defaults import DEFAULTS  # noqa: E402
+from pytoy.defaults import DEFAULTS, default  # noqa: E402
 from pytoy.model import ModelConfig, init_params  # noqa: E402
 from pytoy.train import Trainer, TrainSettings  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -293,7 +293,7 @@ def browser_part(url: str, repeats: int, single: Path) -> dict:
             res["pyodide"][batch] = steps / med(el)
         # the defaults, as the page trains them: a progress event per chunk
         runs = []
-        batch = DEFAULTS["train"]["batch"]
+        batch = default("train", "batch")
         for _ in range(repeats):
             r = page.evaluate(DEFAULT_TRAIN_JS, {"steps": 40_000 // batch,
                                                  "chunk": DEFAULTS["chunk"]})
@@ -416,8 +416,8 @@ def report(m: list[str], b: dict, cp: dict, sc: dict, size: list, bun: Bundle, r
         "SGD, lr 0.05, Float64Array) — a baseline kept in `bench/` only. \"Training loss\" for",
         f"both is the mean per-example loss over the last {WINDOW:,} examples; the target is",
         f"{TARGET_LOSS}.",
-        f"Ours is the page's default training (batch {DEFAULTS['train']['batch']}, lr "
-        f"{DEFAULTS['train']['lr']}, momentum {DEFAULTS['train']['momentum']}) through the worker",
+        f"Ours is the page's default training (batch {default('train', 'batch')}, lr "
+        f"{default('train', 'lr')}, momentum {default('train', 'momentum')}) through the worker",
         f"protocol, a progress event every {DEFAULTS['chunk']} steps, wall time on the page.",
         "",
         "| | original (JS) | ours (Pyodide) | ratio | goal |",

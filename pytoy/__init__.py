@@ -5,3 +5,7 @@ MLP, forward and backward) → train → sampling → generate. `api` is what th
 """
 
 __version__ = "0.1.0"
+
+# The settings table (defaults.py) lists the decoding strategies as sampling.py registers
+# them: import it first, so whoever reads the table sees every strategy.
+from . import sampling as _sampling  # noqa: F401

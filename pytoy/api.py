@@ -16,7 +16,7 @@ import numpy as np
 
 from . import checkpoint, data, evaluate, floor, generate
 from .bundle import Bundle, Resume, item_text, new
-from .defaults import DEFAULTS
+from .defaults import DEFAULTS, default, values
 from .diffusion import corrupt
 from .model import n_params, param_shapes
 from .sampling import DecodeSettings
@@ -34,11 +34,12 @@ _sessions: dict[str, Session] = {}
 
 
 def defaults() -> dict:
+    """The settings table (defaults.py), strategies included: what the page is built from."""
     return json.loads(json.dumps(DEFAULTS))
 
 
 def _settings(overrides: dict | None, table: str) -> dict:
-    merged = {**DEFAULTS[table], **(overrides or {})}
+    merged = {**values(table), **(overrides or {})}
     unknown = sorted(set(merged) - set(DEFAULTS[table]))
     if unknown:
         raise ValueError(f"unknown {table} setting {unknown[0]!r}")
@@ -74,10 +75,10 @@ def create(name: str, task: str = "names", arch: str = "diffusion", text: str | 
     items = data.parse_lines(text if text is not None else data.default_path(task).read_text(),
                              task)
     full = data.build(items, task)
-    tr_idx, val_idx = data.split(len(items), DEFAULTS["val_frac"] if val_frac is None
+    tr_idx, val_idx = data.split(len(items), default("data", "val_frac") if val_frac is None
                                  else val_frac, split_seed)
     ds = full.subset(tr_idx)
-    b = new(full, arch, **_settings(model, "model"))
+    b = new(full, **{**_settings(model, "model"), "arch": arch})
     b.train_items = [item_text(q, a) for q, a in ds.items]
     b.val_items = [item_text(*items[i]) for i in val_idx]
     settings = TrainSettings(**_settings(train, "train"))

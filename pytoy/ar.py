@@ -36,7 +36,7 @@ def decode(predict, symbols: str, mask_id: int, pad_id: int, maskable: np.ndarra
     the probability the model gave each. Returns the same structure as
     `sampling.Decoder.run`.
     """
-    from .sampling import _round, propose  # local: sampling imports nothing from here
+    from .sampling import _round, propose, step_record  # local: sampling imports nothing here
 
     x = x.copy()
     B, L = x.shape
@@ -72,16 +72,9 @@ def decode(predict, symbols: str, mask_id: int, pad_id: int, maskable: np.ndarra
             for b in np.flatnonzero(todo):
                 c = np.full(L, np.nan)
                 c[p] = conf[b]
-                steps[b].append({
-                    "tokens": "".join(symbols[i] for i in x[b]),
-                    "committed": np.flatnonzero(x[b] != before[b]).tolist(),
-                    "remasked": [],
-                    "confidence": _round(c, ~np.isnan(c)),
-                    "candidates": "".join(symbols[i] for i in x[b]),
-                    "gate": round(float(conf[b]), 6),
-                    "mean": round(float(conf[b]), 6),
-                    "hidden_before": int(hidden[b].sum()),
-                    "nfe": int(nfe[b]),
-                })
+                steps[b].append(step_record(
+                    symbols, x[b], x[b] != before[b], np.zeros(L, dtype=bool),
+                    _round(c, ~np.isnan(c)), "".join(symbols[i] for i in x[b]), conf[b],
+                    conf[b], hidden[b].sum(), nfe[b]))
     return {"tokens": x, "nfe": nfe, "steps": steps, "early": np.zeros(B, dtype=bool),
             "K": int(nfe.max()) if B else 0}

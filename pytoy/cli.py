@@ -15,13 +15,11 @@ from pathlib import Path
 
 from . import api, checkpoint, data, evaluate
 from .checkpoint import CheckpointError
-from .defaults import DEFAULTS
+from .defaults import DEFAULTS, default
 from .sampling import DecodeSettings
 from .sweep import sweep
 from .train import DivergenceError
 from .vocab import VocabError
-
-D = DEFAULTS
 
 
 def _number(kind, lo: float, hi: float, name: str):
@@ -38,21 +36,27 @@ def _number(kind, lo: float, hi: float, name: str):
     return parse
 
 
+def _flag(p: argparse.ArgumentParser, flag: str, group: str, name: str, **kw) -> None:
+    """A flag whose default, bounds (or choices) and help come from the settings table."""
+    spec = DEFAULTS[group][name]
+    if "choices" in spec:
+        def choice(text: str) -> str:
+            if text not in spec["choices"]:
+                raise argparse.ArgumentTypeError(f"unknown {name} {text!r}; choose one of "
+                                                 f"{', '.join(spec['choices'])}")
+            return text
+        p.add_argument(flag, type=choice, default=spec["default"],
+                       help=kw.pop("help", " | ".join(spec["choices"])), **kw)
+        return
+    kind = int if spec["integer"] else float
+    p.add_argument(flag, type=_number(kind, spec["min"], spec["max"], flag),
+                   default=kw.pop("default", spec["default"]),
+                   help=kw.pop("help", spec.get("about")), **kw)
+
+
 def _decode_flags(p: argparse.ArgumentParser) -> None:
-    dd = D["decode"]
-    p.add_argument("--steps", type=_number(int, 0, 1024, "--steps"), default=dd["steps"],
-                   help="denoising steps K (0 = one per hidden position)")
-    p.add_argument("--strategy", default=dd["strategy"],
-                   help="random | confidence | threshold | blocks | remask | ar")
-    p.add_argument("--temperature", type=_number(float, 0, 10, "--temperature"),
-                   default=dd["temperature"], help="0 = always the most likely character")
-    p.add_argument("--tau", type=_number(float, 0, 1, "--tau"), default=dd["tau"],
-                   help="confidence threshold for --strategy threshold")
-    p.add_argument("--block-size", type=_number(int, 1, 64, "--block-size"),
-                   default=dd["block_size"])
-    p.add_argument("--early-stop", type=_number(float, 0, 1, "--early-stop"), default=None,
-                   help="stop when every hidden position is at least this confident")
-    p.add_argument("--seed", type=_number(int, 0, 2**32 - 1, "--seed"), default=dd["seed"])
+    for name in ("steps", "strategy", "temperature", "tau", "block_size", "early_stop", "seed"):
+        _flag(p, "--" + name.replace("_", "-"), "decode", name)
     p.add_argument("--timeline", action="store_true", help="print every denoising step")
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -77,20 +81,17 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="train a model and save it as a JSON checkpoint")
     t.add_argument("task", choices=data.TASKS)
     t.add_argument("--data", help="newline-separated file (default: the shipped dataset)")
-    t.add_argument("--arch", choices=("diffusion", "ar"), default="diffusion")
-    t.add_argument("--loss", choices=("all", "elbo"), default=D["train"]["loss"])
-    t.add_argument("--steps", type=_number(int, 0, 10_000_000, "--steps"))
-    t.add_argument("--batch", type=_number(int, 1, 4096, "--batch"), default=D["train"]["batch"])
-    t.add_argument("--lr", type=_number(float, 1e-6, 100, "--lr"), default=D["train"]["lr"])
-    t.add_argument("--momentum", type=_number(float, 0, 0.999, "--momentum"),
-                   default=D["train"]["momentum"])
-    t.add_argument("--emb", type=_number(int, 1, 512, "--emb"), default=D["model"]["emb"])
-    t.add_argument("--hidden", type=_number(int, 1, 4096, "--hidden"),
-                   default=D["model"]["hidden"])
+    _flag(t, "--arch", "model", "arch")
+    _flag(t, "--loss", "train", "loss")
+    _flag(t, "--steps", "train_steps", "names", default=None,
+          help="training steps (default: the task's, from the settings table)")
+    for name in ("batch", "lr", "momentum"):
+        _flag(t, "--" + name, "train", name)
+    for name in ("emb", "hidden"):
+        _flag(t, "--" + name, "model", name)
     t.add_argument("--no-time", action="store_true", help="do not give the model t")
-    t.add_argument("--seed", type=_number(int, 0, 2**32 - 1, "--seed"), default=0)
-    t.add_argument("--val-frac", type=_number(float, 0, 0.99, "--val-frac"),
-                   default=D["val_frac"], help="fraction held out for evaluation")
+    _flag(t, "--seed", "train", "seed", help="seeds the weights, the batches and the split")
+    _flag(t, "--val-frac", "data", "val_frac")
     t.add_argument("--out", required=True, help="checkpoint path to write")
     t.add_argument("--json", action="store_true")
 
@@ -109,8 +110,9 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("model")
     w.add_argument("-n", type=_number(int, 10, 10_000, "-n"), default=500,
                    help="decodes per point")
-    w.add_argument("--temperature", type=_number(float, 0, 10, "--temperature"), default=1.0)
-    w.add_argument("--strategy", default="confidence", help="strategy for the K sweep")
+    _flag(w, "--temperature", "decode", "temperature", default=1.0,
+          help="1 = the model's own distribution (the sweep's default)")
+    _flag(w, "--strategy", "decode", "strategy", help="strategy for the K sweep")
     w.add_argument("--seed", type=_number(int, 0, 2**32 - 1, "--seed"), default=0)
     w.add_argument("--json", action="store_true")
 
@@ -137,8 +139,8 @@ def cmd_train(args) -> dict:
     train = {"lr": args.lr, "batch": args.batch, "momentum": args.momentum, "loss": args.loss,
              "seed": args.seed}
     api.create("cli", args.task, args.arch, text, model, train, args.val_frac, args.seed)
-    steps = D["steps"][args.task] if args.steps is None else args.steps
-    every = max(steps // 20, D["chunk"])
+    steps = default("train_steps", args.task) if args.steps is None else args.steps
+    every = max(steps // 20, DEFAULTS["chunk"])
     done = 0
     while done < steps:
         r = api.train_chunk("cli", min(every, steps - done))

@@ -1,23 +1,132 @@
-"""The one table of defaults: the CLI, the shipped checkpoints and the page all read it.
+"""The one table of settings: every default and bound the CLI, the checkpoints and the page use.
 
-Chosen by measurement (see bench/NOTES.md): the original explainer's model size (embedding
-8, hidden 128); minibatches of 128 at learning rate 0.5 with momentum 0.9. In Pyodide (no
-BLAS) batch 128 processes ~10× the examples/s of batch 1 and ~1.2× those of batch 32, and at
-lr 0.5 it reaches a training loss of 0.5 after ~12k examples (batch 32 at lr 0.1: ~16k).
-1,000 steps of it train as well as 3,000 of batch 32 did (same loss gap to the floor).
-Progress every 25 steps (~0.15 s in Pyodide), so the chart moves and Pause answers fast.
+Each setting is a spec: its `default`, and `min`/`max`/`step` for numbers or `choices` (name →
+one-line description) for menus. The dataclasses (`ModelConfig`, `TrainSettings`,
+`DecodeSettings`) and the CLI read their defaults and bounds here; `api.defaults()` serves
+the table, and the site build writes it into the page, which builds its menus, its controls'
+bounds, its URL parsing and clamping from it. Python → page, one direction only.
+
+Decoding strategies are not listed here by hand: `sampling.register` adds each one to
+`DEFAULTS["decode"]["strategy"]["choices"]` when `pytoy.sampling` is imported (the package
+imports it first), so registering a strategy is all it takes for it to exist everywhere.
+
+Settings with a `url` name travel in the page's address and the reader's stored settings;
+`was` lists older names of the same setting that are still read (and rewritten).
+
+The values were chosen by measurement (bench/NOTES.md): the original explainer's model size
+(embedding 8, hidden 128); minibatches of 128 at learning rate 0.5 with momentum 0.9. In
+Pyodide (no BLAS) batch 128 processes ~10× the examples/s of batch 1 and ~1.2× those of batch
+32, and at lr 0.5 it reaches a training loss of 0.5 after ~12k examples (batch 32 at lr 0.1:
+~16k). 1,000 steps of it train as well as 3,000 of batch 32 did (same loss gap to the
+floor). Progress every 25 steps (~0.15 s in Pyodide), so the chart moves and Pause answers
+fast.
 """
 
 from __future__ import annotations
 
-DEFAULTS: dict[str, dict] = {
-    "model": {"emb": 8, "hidden": 128, "activation": "tanh", "time_input": True, "context": 0,
-              "seed": 0},
-    "train": {"lr": 0.5, "batch": 128, "momentum": 0.9, "clip": 5.0,
-              "weight_decay": 0.0, "loss": "all", "seed": 0},
-    "steps": {"names": 1000, "translate": 1000},
-    "val_frac": 0.0,
-    "decode": {"strategy": "confidence", "steps": 0, "temperature": 0.8, "tau": 0.9,
-               "block_size": 4, "early_stop": None, "seed": 0},
+from typing import Any
+
+SEED_MAX = 2**32 - 1
+
+
+def _number(default: float | None, lo: float, hi: float, step: float | str, **extra: Any
+            ) -> dict:
+    integer = isinstance(step, int) and isinstance(lo, int) and isinstance(hi, int)
+    return {"default": default, "min": lo, "max": hi, "step": step, "integer": integer,
+            **extra}
+
+
+def _choice(default: str, choices: dict[str, str], **extra: Any) -> dict:
+    return {"default": default, "choices": choices, **extra}
+
+
+DEFAULTS: dict[str, Any] = {
+    "model": {
+        "arch": _choice("diffusion", {
+            "diffusion": "the denoiser: sees the whole row, fills any hidden position",
+            "ar": "the autoregressive baseline: predicts the next letter from those before it",
+        }),
+        "emb": _number(8, 1, 512, 1, about="embedding size per character"),
+        "hidden": _number(128, 1, 4096, 1, about="hidden units"),
+        "activation": _choice("tanh", {"tanh": "smooth, bounded: the default",
+                                       "relu": "max(0, x): can blow up at a high learning rate"}),
+        "time_input": {"default": True,
+                       "about": "diffusion only: give the model the noise level t"},
+        "context": _number(0, 0, 64, 1, about="AR only: letters of left context (0 = the length)"),
+        "seed": _number(0, 0, SEED_MAX, 1, about="initialisation seed"),
+    },
+    "train": {
+        "lr": _number(0.5, 0.0001, 100.0, "any", scale="log", url="lr",
+                      about="learning rate"),
+        "batch": _number(128, 1, 4096, 1, url="batch", about="examples per step"),
+        "momentum": _number(0.9, 0.0, 0.999, 0.01, about="SGD momentum"),
+        "clip": _number(5.0, 0.001, 1000.0, "any", nullable=True,
+                        about="largest gradient norm (none: no clipping)"),
+        "weight_decay": _number(0.0, 0.0, 1.0, "any", about="L2 pull towards zero"),
+        "loss": _choice("all", {
+            "all": "every maskable position, hidden or not, counts the same (the original's)",
+            "elbo": "hidden positions only, each weighted 1/t: a bound on the likelihood",
+        }),
+        "seed": _number(0, 0, SEED_MAX, 1, url="seed", about="batches, masks and noise levels"),
+    },
+    "decode": {
+        "strategy": _choice("confidence", {}, url="strategy"),  # filled by sampling.register
+        "steps": _number(0, 0, 1024, 1, url="steps",
+                         about="denoising steps K (0 = one per hidden position)"),
+        "temperature": _number(0.8, 0.0, 10.0, 0.1, url="temperature", was=["temp"],
+                               about="0 = always the most likely character"),
+        "tau": _number(0.9, 0.0, 1.0, 0.05, about="threshold: commit at least this confident"),
+        "block_size": _number(4, 1, 64, 1, about="blocks: positions per block"),
+        "early_stop": _number(None, 0.0, 1.0, 0.05, nullable=True,
+                              about="stop when every hidden position is this confident"),
+        "seed": _number(0, 0, SEED_MAX, 1, about="proposals and random choices"),
+    },
+    "train_steps": {  # one Train press (and the CLI's default) per task
+        "names": _number(1000, 0, 10_000_000, 1),
+        "translate": _number(1000, 0, 10_000_000, 1),
+    },
+    "data": {
+        "val_frac": _number(0.0, 0.0, 0.99, 0.01, about="fraction of the data held out"),
+    },
     "chunk": 25,  # training steps per progress report
+    # the reserved symbols (vocab.py): every vocabulary ends [letters…, (sep,) pad, mask]
+    "symbols": {"pad": "_", "mask": "?", "sep": ">"},
 }
+
+
+def check(group: str, name: str, value: Any, label: str | None = None) -> None:
+    """Refuse a value outside the table's bounds (None only where the setting allows it)."""
+    s = DEFAULTS[group][name]
+    label = label or s.get("about", name)
+    if value is None and s.get("nullable"):
+        return
+    if "choices" in s:
+        if value not in s["choices"]:
+            raise ValueError(f"unknown {label} {value!r}; choose one of "
+                             f"{', '.join(s['choices'])}")
+        return
+    lo, hi = s["min"], s["max"]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+        raise ValueError(f"{label} must be between {lo:g} and {hi:g}, got {value}")
+
+
+def spec(group: str, name: str) -> dict:
+    return DEFAULTS[group][name]
+
+
+def default(group: str, name: str) -> Any:
+    return DEFAULTS[group][name]["default"]
+
+
+def values(group: str) -> dict[str, Any]:
+    """{name: default} for one group of settings (what a dataclass starts from)."""
+    return {name: s["default"] for name, s in DEFAULTS[group].items()}
+
+
+def bounds(group: str, name: str) -> tuple[float, float]:
+    s = DEFAULTS[group][name]
+    return s["min"], s["max"]
+
+
+def choices(group: str, name: str) -> dict[str, str]:
+    return DEFAULTS[group][name]["choices"]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .defaults import choices
+
 T_EPS = 1e-3  # t ~ U(T_EPS, 1]: never exactly 0, where 1/t (the ELBO weight) blows up
-LOSSES = ("all", "elbo")
+LOSSES = tuple(choices("train", "loss"))
 
 
 def sample_t(rng: np.random.Generator, n: int, eps: float = T_EPS) -> np.ndarray:

@@ -14,6 +14,7 @@ import numpy as np
 from . import ar
 from .diffusion import corrupt, cross_entropy, log_softmax, mask_exactly, sample_t
 from .model import ModelConfig, Params, forward
+from .vocab import mask_id, pad_id
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def all_loss(params: Params, cfg: ModelConfig, tokens: np.ndarray, maskable: np.
     per = []
     for _ in range(repeats):
         t = sample_t(rng, N)
-        xt, _ = corrupt(tokens, t, maskable, cfg.vocab_size - 1, rng)
+        xt, _ = corrupt(tokens, t, maskable, mask_id(cfg.vocab_size), rng)
         logits, _ = forward(params, cfg, xt, t)
         nll = -np.take_along_axis(log_softmax(logits), tokens[..., None], axis=-1)[..., 0]
         per.append((nll * maskable).sum() / (N * M))
@@ -61,7 +62,7 @@ def ar_nll(params: Params, cfg: ModelConfig, tokens: np.ndarray, maskable: np.nd
     """(N,) exact negative log-likelihood of each word (with its end symbol), in nats."""
     logits, _ = forward(params, cfg, tokens)  # (N, L, V)
     nll = -np.take_along_axis(log_softmax(logits), tokens[..., None], axis=-1)[..., 0]
-    return (nll * ar.score_mask(tokens, maskable, cfg.vocab_size - 2)).sum(axis=1)
+    return (nll * ar.score_mask(tokens, maskable, pad_id(cfg.vocab_size))).sum(axis=1)
 
 
 def diffusion_nll_bound(params: Params, cfg: ModelConfig, tokens: np.ndarray,
@@ -81,7 +82,7 @@ def diffusion_nll_bound(params: Params, cfg: ModelConfig, tokens: np.ndarray,
     for s in range(samples):
         k = rng.integers(1, M + 1, N)  # (N,)
         hidden = mask_exactly(rng, N, maskable, k)  # (N, L)
-        xt = np.where(hidden, cfg.vocab_size - 1, tokens)
+        xt = np.where(hidden, mask_id(cfg.vocab_size), tokens)
         logits, _ = forward(params, cfg, xt, k / M)
         w = hidden * (M / k)[:, None]
         nll = -np.take_along_axis(log_softmax(logits), tokens[..., None], axis=-1)[..., 0]

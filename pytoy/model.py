@@ -22,8 +22,11 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-ARCHS = ("diffusion", "ar")
-ACTIVATIONS = ("tanh", "relu")
+from .defaults import DEFAULTS, check, default
+from .vocab import pad_id
+
+ARCHS = tuple(DEFAULTS["model"]["arch"]["choices"])
+ACTIVATIONS = tuple(DEFAULTS["model"]["activation"]["choices"])
 Params = dict[str, np.ndarray]
 
 # Pyodide's NumPy has no BLAS: there `@` is a naive triple loop and einsum is ~1.8× faster on
@@ -53,25 +56,27 @@ def mm_nt(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ModelConfig:
-    arch: str = "diffusion"
+    """Defaults and bounds from the settings table (defaults.py), except the data's sizes."""
+
+    arch: str = default("model", "arch")
     vocab_size: int = 22  # V, including `_` pad and `?` mask (and `>` for translation)
     length: int = 7  # L, characters per sequence
-    emb: int = 8  # E, embedding size per character
-    hidden: int = 128  # H
-    activation: str = "tanh"
-    time_input: bool = True  # diffusion only: append the noise level t to the input
-    context: int = 0  # ar only: characters of left context (0 means L)
-    seed: int = 0  # initialisation seed
+    emb: int = default("model", "emb")  # E, embedding size per character
+    hidden: int = default("model", "hidden")  # H
+    activation: str = default("model", "activation")
+    time_input: bool = default("model", "time_input")  # diffusion only: t is an input
+    context: int = default("model", "context")  # ar only: characters of left context (0 = L)
+    seed: int = default("model", "seed")  # initialisation seed
 
     def __post_init__(self) -> None:
-        if self.arch not in ARCHS:
-            raise ValueError(f"unknown architecture {self.arch!r}; choose {', '.join(ARCHS)}")
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {self.activation!r}")
-        for name in ("vocab_size", "length", "emb", "hidden"):
+        check("model", "arch", self.arch, "architecture")
+        check("model", "activation", self.activation, "activation")
+        for name in ("vocab_size", "length"):
             value = getattr(self, name)
             if not 1 <= value <= 4096:
                 raise ValueError(f"{name} must be between 1 and 4096, got {value}")
+        for name in ("emb", "hidden", "context", "seed"):
+            check("model", name, getattr(self, name), name)
 
     @property
     def n_ctx(self) -> int:
@@ -141,11 +146,6 @@ def pack(params: Params) -> np.ndarray:
     return flat
 
 
-def flatten(grads: Params, params: Params) -> np.ndarray:
-    """Gradients as one vector, in the order `pack` laid out `params`."""
-    return np.concatenate([grads[k].ravel() for k in params])
-
-
 def views(flat: np.ndarray, params: Params) -> Params:
     """Views into `flat`, shaped and ordered like `params` (the layout `pack` uses)."""
     out, start = {}, 0
@@ -202,7 +202,7 @@ def rows(cfg: ModelConfig, x: np.ndarray) -> np.ndarray:
         return x
     B, L = x.shape
     C = cfg.n_ctx
-    pad = cfg.vocab_size - 2  # `_` is the start symbol
+    pad = pad_id(cfg.vocab_size)  # `_` is the start symbol
     padded = np.concatenate([np.full((B, C), pad, dtype=x.dtype), x], axis=1)  # (B, C+L)
     cols = np.arange(L)[:, None] + np.arange(C)[None, :]  # (L, C): window of position i
     return padded[:, cols].reshape(B * L, C)

@@ -1,7 +1,9 @@
 """Iterative denoising: start from `?`s, predict every hidden position, commit some, repeat.
 
-Every strategy runs the same loop; they differ only in *which* hidden positions they
-commit at a step (and `remask` may hide committed ones again):
+Every strategy runs the same loop (`Decoder.run`); they differ only in *which* hidden
+positions they commit at a step (and `remask` may hide committed ones again). Each is one
+small function registered with `register` below, with a one-line description: that is all
+it takes for a strategy to exist in the CLI, the API, the page's menus and its URL.
 
 * `random`     — a random subset, sized by the schedule (the original explainer's sampler)
 * `confidence` — the k most confident (LLaDA's low-confidence remasking, MaskGIT)
@@ -21,14 +23,14 @@ reaches the early-stop level, everything left is committed at once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .defaults import DEFAULTS, bounds, check, default
 from .diffusion import log_softmax
 
-STRATEGIES = ("random", "confidence", "threshold", "blocks", "remask", "ar")
-MAX_STEPS = 1024
+MAX_STEPS = int(bounds("decode", "steps")[1])
 
 # (B, L) ids, (B,) noise levels -> (B, L, V) logits
 Predictor = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -36,29 +38,27 @@ Predictor = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 @dataclass(frozen=True)
 class DecodeSettings:
-    strategy: str = "confidence"
-    steps: int = 0  # K denoising steps; 0 means one per hidden position
-    temperature: float = 0.8
-    tau: float = 0.9  # `threshold`: commit positions at least this confident
-    block_size: int = 4  # `blocks`
-    early_stop: float | None = None  # gate level that ends decoding early; None = off
-    seed: int = 0
+    """Defaults and bounds from the settings table (defaults.py)."""
+
+    strategy: str = default("decode", "strategy")
+    steps: int = default("decode", "steps")  # K denoising steps; 0 = one per hidden position
+    temperature: float = default("decode", "temperature")
+    tau: float = default("decode", "tau")  # `threshold`: commit positions this confident
+    block_size: int = default("decode", "block_size")  # `blocks`
+    early_stop: float | None = default("decode", "early_stop")  # gate level; None = off
+    seed: int = default("decode", "seed")
 
     def __post_init__(self) -> None:
-        if self.strategy not in STRATEGIES:
-            raise ValueError(f"unknown strategy {self.strategy!r}; choose one of "
-                             f"{', '.join(STRATEGIES)}")
-        if not 0 <= self.steps <= MAX_STEPS:
+        check("decode", "strategy", self.strategy, "strategy")
+        if isinstance(self.steps, bool) or not isinstance(self.steps, int) \
+                or not 0 <= self.steps <= MAX_STEPS:
             raise ValueError(f"steps must be between 1 and {MAX_STEPS} (0 = automatic), "
                              f"got {self.steps}")
-        if not (0.0 <= self.temperature <= 10.0):
-            raise ValueError(f"temperature must be between 0 and 10, got {self.temperature}")
-        if not 0.0 <= self.tau <= 1.0:
-            raise ValueError(f"tau must be between 0 and 1, got {self.tau}")
-        if not 1 <= self.block_size <= 64:
-            raise ValueError(f"block size must be between 1 and 64, got {self.block_size}")
-        if self.early_stop is not None and not 0.0 <= self.early_stop <= 1.0:
-            raise ValueError(f"early stop must be between 0 and 1, got {self.early_stop}")
+        check("decode", "temperature", self.temperature, "temperature")
+        check("decode", "tau", self.tau, "tau")
+        check("decode", "block_size", self.block_size, "block size")
+        check("decode", "early_stop", self.early_stop, "early stop")
+        check("decode", "seed", self.seed, "seed")
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -101,6 +101,133 @@ def _round(values: np.ndarray, mask: np.ndarray) -> list[float | None]:
     return [round(float(v), 6) if m else None for v, m in zip(values, mask, strict=True)]
 
 
+def step_record(symbols: str, tokens: np.ndarray, committed: np.ndarray,
+                remasked: np.ndarray, confidence: list[float | None], candidates: str,
+                gate: float, mean: float, hidden_before: int, nfe: int) -> dict:
+    """One pass of a timeline, as the CLI, the tests and the page read it (one row of ids)."""
+    return {
+        "tokens": "".join(symbols[i] for i in tokens),
+        "committed": np.flatnonzero(committed).tolist(),
+        "remasked": np.flatnonzero(remasked).tolist(),
+        "confidence": confidence,
+        "candidates": candidates,
+        "gate": round(float(gate), 6),
+        "mean": round(float(mean), 6),
+        "hidden_before": int(hidden_before),
+        "nfe": int(nfe),
+    }
+
+
+# ── strategies: which hidden positions to commit at a pass ───────────────────────────
+
+
+@dataclass
+class Step:
+    """What a strategy sees at one pass. Arrays are (B, L) unless noted."""
+
+    index: int  # passes done before this one
+    K: int  # the step budget
+    hidden: np.ndarray  # positions still `?`
+    editable: np.ndarray  # positions the decoder may write (fixed for the run)
+    conf: np.ndarray  # confidence of each position's proposal
+    score: np.ndarray  # confidence of what each position shows (its proposal where hidden)
+    plans: np.ndarray  # (B, K) the schedule: how many positions each pass commits
+    blocks: np.ndarray  # (L,) block index of each answer position (-1 outside the answer)
+    settings: DecodeSettings
+    rng: np.random.Generator
+    memory: dict = field(default_factory=dict)  # a strategy's own state across passes
+
+    @property
+    def budget(self) -> np.ndarray:
+        """(B,) how many to commit now: the schedule's count, or all that is left after K."""
+        if self.index < self.K:
+            return self.plans[:, self.index]
+        return self.hidden.sum(axis=1)
+
+
+# (Step) -> (commit, remask): (B, L) bool each; remask None when the strategy never revises
+Strategy = Callable[[Step], tuple[np.ndarray, np.ndarray | None]]
+
+
+@dataclass(frozen=True)
+class Registered:
+    choose: Strategy
+    description: str
+    one_per_position: bool = False  # its budget is one pass per hidden position, whatever K
+    stops_at_budget: bool = False  # it ends after K passes (it may hide letters again)
+
+
+STRATEGIES: dict[str, Registered] = {}
+
+
+def register(name: str, description: str, **how: bool) -> Callable[[Strategy], Strategy]:
+    """Add a strategy: to the decoder, and with its description to the settings table."""
+    def add(choose: Strategy) -> Strategy:
+        STRATEGIES[name] = Registered(choose, description, **how)
+        DEFAULTS["decode"]["strategy"]["choices"][name] = description
+        return choose
+    return add
+
+
+@register("random", "a random subset of the hidden letters each pass (the original sampler)")
+def _random(st: Step) -> tuple[np.ndarray, None]:
+    return _top(st.rng.random(st.hidden.shape), st.hidden, st.budget), None
+
+
+@register("confidence", "the letters the model is most sure of first (LLaDA, MaskGIT)")
+def _confidence(st: Step) -> tuple[np.ndarray, None]:
+    return _top(st.conf, st.hidden, st.budget), None
+
+
+@register("threshold", "every letter at least τ sure, and always the surest one (Fast-dLLM)")
+def _threshold(st: Step) -> tuple[np.ndarray, None]:
+    best = _top(st.conf, st.hidden, np.ones(st.hidden.shape[0], dtype=int))
+    return st.hidden & ((st.conf >= st.settings.tau) | best), None
+
+
+@register("blocks", "confidence inside left-to-right blocks (semi-autoregressive, LLaDA)")
+def _blocks(st: Step) -> tuple[np.ndarray, None]:
+    B, L = st.hidden.shape
+    blocks, K = st.blocks, st.K
+    mem = st.memory
+    if not mem:
+        mem.update(block=np.full(B, -1), step=np.zeros(B, dtype=int), m0=np.zeros(B, dtype=int))
+    current = np.where(st.hidden, blocks[None, :], L).min(axis=1)  # L: past every block
+    in_block = st.hidden & (blocks[None, :] == current[:, None])
+    moved = current != mem["block"]  # rows that just entered a new block
+    mem["block"] = np.where(moved, current, mem["block"])
+    mem["step"] = np.where(moved, 0, mem["step"])
+    mem["m0"] = np.where(moved, in_block.sum(axis=1), mem["m0"])
+    n_blocks = int(blocks.max()) + 1
+    k = np.empty(B, dtype=int)
+    for b in range(B):
+        j = int(min(current[b], n_blocks - 1))
+        budget = max(K // n_blocks + (1 if j < K % n_blocks else 0), 1)
+        plan = schedule(int(mem["m0"][b]), budget)
+        k[b] = plan[mem["step"][b]] if mem["step"][b] < budget - 1 else in_block[b].sum()
+    mem["step"] = mem["step"] + 1
+    return _top(st.conf, in_block, np.maximum(k, 1)), None
+
+
+@register("remask", "confidence, but committed letters that lose it are hidden again (ReMDM)",
+          stops_at_budget=True)
+def _remask(st: Step) -> tuple[np.ndarray, np.ndarray]:
+    # keep the most confident U_s positions (committed or proposed), hide the rest
+    fixed = ~st.editable
+    shown = st.plans[:, : st.index + 1].sum(axis=1)  # (B,) to be unmasked after this step
+    keep = _top(st.score, st.editable, shown) | fixed
+    return st.hidden & keep, st.editable & ~st.hidden & ~keep
+
+
+@register("ar", "one letter per pass, strictly left to right, with the diffusion model",
+          one_per_position=True)
+def _left_to_right(st: Step) -> tuple[np.ndarray, None]:
+    B, L = st.hidden.shape
+    commit = np.zeros((B, L), dtype=bool)
+    commit[np.arange(B), np.argmax(st.hidden, axis=1)] = True
+    return commit & st.hidden, None
+
+
 class Decoder:
     """Runs one strategy over a batch of sequences and records every step."""
 
@@ -123,17 +250,18 @@ class Decoder:
         lists of step records (empty when record is False), "early": (B,) bool}.
         """
         s, rng = self.s, self.rng
+        strategy = STRATEGIES[s.strategy]
         x = x.copy()
         B, L = x.shape
         M = int(self.maskable.sum())
         editable = (x == self.mask_id) & self.maskable[None, :]  # (B, L) never changes
         m0 = editable.sum(axis=1)  # (B,) hidden at the start
         # more steps than hidden positions would only add passes that commit nothing
-        K = int(m0.max()) if s.strategy == "ar" or not s.steps else min(s.steps, int(m0.max()))
+        K = (int(m0.max()) if strategy.one_per_position or not s.steps
+             else min(s.steps, int(m0.max())))
         plans = np.array([schedule(int(m), K) for m in m0]) if K else np.zeros((B, 0), int)
         blocks = self._blocks(L)
-        self._block_state = {"block": np.full(B, -1), "step": np.zeros(B, dtype=int),
-                             "m0": np.zeros(B, dtype=int)}
+        memory: dict = {}
         nfe = np.zeros(B, dtype=int)
         early = np.zeros(B, dtype=bool)
         steps: list[list[dict]] = [[] for _ in range(B)]
@@ -141,7 +269,7 @@ class Decoder:
         while True:
             hidden = (x == self.mask_id) & editable  # (B, L)
             active = hidden.any(axis=1)
-            if s.strategy == "remask":
+            if strategy.stops_at_budget:
                 active &= step < K
             if not active.any() or step >= MAX_STEPS:
                 break
@@ -155,7 +283,9 @@ class Decoder:
             current = np.take_along_axis(probs, x[..., None], axis=-1)[..., 0]
             score = np.where(hidden, conf, current)  # (B, L) confidence of what's shown
             gate = np.where(hidden, conf, np.inf).min(axis=1)
-            commit, remask = self._choose(step, K, hidden, editable, score, conf, plans, blocks)
+            now = Step(step, K, hidden, editable, conf, score, plans, blocks, s, rng, memory)
+            commit, remask = strategy.choose(now)
+            remask = np.zeros((B, L), dtype=bool) if remask is None else remask
             if s.early_stop is not None:
                 stop = active & (gate >= s.early_stop)
                 commit[stop] = hidden[stop]
@@ -169,19 +299,11 @@ class Decoder:
             if record:
                 for b in np.flatnonzero(active):
                     h = hidden[b]
-                    steps[b].append({
-                        "tokens": "".join(self.symbols[i] for i in x[b]),
-                        "committed": np.flatnonzero(commit[b]).tolist(),
-                        "remasked": np.flatnonzero(remask[b]).tolist(),
-                        "confidence": _round(score[b], editable[b]),
-                        "candidates": "".join(self.symbols[c] if hh else self.symbols[xx]
-                                              for c, hh, xx in zip(cand[b], h, x[b],
-                                                                   strict=True)),
-                        "gate": round(float(gate[b]), 6),
-                        "mean": round(float(conf[b][h].mean()), 6),
-                        "hidden_before": int(h.sum()),
-                        "nfe": int(nfe[b]),
-                    })
+                    shown = "".join(self.symbols[c] if hh else self.symbols[xx]
+                                    for c, hh, xx in zip(cand[b], h, x[b], strict=True))
+                    steps[b].append(step_record(
+                        self.symbols, x[b], commit[b], remask[b], _round(score[b], editable[b]),
+                        shown, gate[b], conf[b][h].mean(), h.sum(), nfe[b]))
             step += 1
         return {"tokens": x, "nfe": nfe, "steps": steps, "early": early, "K": K}
 
@@ -189,48 +311,3 @@ class Decoder:
         """(L,) block index of each position: answer positions in runs of block_size."""
         pos = np.cumsum(self.maskable) - 1
         return np.where(self.maskable, pos // self.s.block_size, -1)
-
-    def _choose(self, step: int, K: int, hidden: np.ndarray, editable: np.ndarray,
-                score: np.ndarray, conf: np.ndarray, plans: np.ndarray, blocks: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray]:
-        """Which hidden positions to commit, and which committed ones to hide again."""
-        s = self.s
-        B, L = hidden.shape
-        none = np.zeros((B, L), dtype=bool)
-        n_hidden = hidden.sum(axis=1)
-        if s.strategy == "ar":
-            first = np.argmax(hidden, axis=1)
-            commit = np.zeros((B, L), dtype=bool)
-            commit[np.arange(B), first] = True
-            return commit & hidden, none
-        if s.strategy == "threshold":
-            best = _top(conf, hidden, np.ones(B, dtype=int))
-            return hidden & ((conf >= s.tau) | best), none
-        if s.strategy == "remask":
-            # keep the most confident U_s positions (committed or proposed), hide the rest
-            fixed = ~editable
-            shown = plans[:, : step + 1].sum(axis=1)  # (B,) to be unmasked after this step
-            keep = _top(score, editable, shown) | fixed
-            return hidden & keep, editable & ~hidden & ~keep
-        k = plans[:, step] if step < K else n_hidden
-        if s.strategy == "random":
-            return _top(self.rng.random((B, L)), hidden, k), none
-        if s.strategy == "confidence":
-            return _top(conf, hidden, k), none
-        # blocks: only the leftmost unfinished block may receive commits
-        current = np.where(hidden, blocks[None, :], L).min(axis=1)  # L: past every block
-        in_block = hidden & (blocks[None, :] == current[:, None])
-        st = self._block_state
-        moved = current != st["block"]  # rows that just entered a new block
-        st["block"] = np.where(moved, current, st["block"])
-        st["step"] = np.where(moved, 0, st["step"])
-        st["m0"] = np.where(moved, in_block.sum(axis=1), st["m0"])
-        n_blocks = int(blocks.max()) + 1
-        k = np.empty(B, dtype=int)
-        for b in range(B):
-            j = int(min(current[b], n_blocks - 1))
-            budget = max(K // n_blocks + (1 if j < K % n_blocks else 0), 1)
-            plan = schedule(int(st["m0"][b]), budget)
-            k[b] = plan[st["step"][b]] if st["step"][b] < budget - 1 else in_block[b].sum()
-        st["step"] = st["step"] + 1
-        return _top(conf, in_block, np.maximum(k, 1)), none

@@ -15,9 +15,11 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from . import ar
+from .defaults import check, default
 from .diffusion import corrupt, cross_entropy, loss_weights, sample_t
 from .model import ModelConfig, Params, backward, forward, pack
 from .optim import SGD
+from .vocab import mask_id, pad_id
 
 # A chunk whose mean loss is this many times a uniform guess's (ln V nats per position) is
 # exploding. An untrained model starts near 1×; clipping keeps a too-high learning rate's
@@ -39,27 +41,24 @@ class DivergenceError(FloatingPointError):
 
 @dataclass(frozen=True)
 class TrainSettings:
-    lr: float = 0.1
-    batch: int = 32
-    momentum: float = 0.0
-    clip: float | None = 5.0
-    weight_decay: float = 0.0
-    loss: str = "all"  # diffusion: "all" or "elbo"; the AR model always uses its exact NLL
-    seed: int = 0
+    """Defaults and bounds from the settings table (defaults.py)."""
+
+    lr: float = default("train", "lr")
+    batch: int = default("train", "batch")
+    momentum: float = default("train", "momentum")
+    clip: float | None = default("train", "clip")
+    weight_decay: float = default("train", "weight_decay")
+    loss: str = default("train", "loss")  # diffusion only; the AR model uses its exact NLL
+    seed: int = default("train", "seed")
 
     def __post_init__(self) -> None:
-        if not (0.0 < self.lr <= 100.0):
-            raise ValueError(f"learning rate must be in (0, 100], got {self.lr}")
-        if not 1 <= self.batch <= 4096:
-            raise ValueError(f"batch size must be between 1 and 4096, got {self.batch}")
-        if not 0.0 <= self.momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {self.momentum}")
-        if not 0.0 <= self.weight_decay <= 1.0:
-            raise ValueError(f"weight decay must be in [0, 1], got {self.weight_decay}")
-        if self.clip is not None and not self.clip > 0:
-            raise ValueError(f"clip must be positive, got {self.clip}")
-        if self.loss not in ("all", "elbo"):
-            raise ValueError(f"unknown loss {self.loss!r}; choose all or elbo")
+        check("train", "lr", self.lr, "learning rate")
+        check("train", "batch", self.batch, "batch size")
+        check("train", "momentum", self.momentum, "momentum")
+        check("train", "weight_decay", self.weight_decay, "weight decay")
+        check("train", "clip", self.clip, "clip")
+        check("train", "loss", self.loss, "loss")
+        check("train", "seed", self.seed, "seed")
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -85,12 +84,12 @@ def batch_loss(params: Params, cfg: ModelConfig, x: np.ndarray, maskable: np.nda
     `flat`: optional buffer laid out like `pack(params)` that receives the gradient.
     """
     if cfg.arch == "ar":
-        weights = ar.score_mask(x, maskable, cfg.vocab_size - 2)  # (B, L)
+        weights = ar.score_mask(x, maskable, pad_id(cfg.vocab_size))  # (B, L)
         weights = weights / weights.sum()
         logits, cache = forward(params, cfg, x)
     else:
         t = sample_t(rng, x.shape[0])  # (B,)
-        xt, masked = corrupt(x, t, maskable, cfg.vocab_size - 1, rng)  # (B, L)
+        xt, masked = corrupt(x, t, maskable, mask_id(cfg.vocab_size), rng)  # (B, L)
         weights = loss_weights(loss, maskable, masked, t)
         logits, cache = forward(params, cfg, xt, t)  # (B, L, V)
     value, dlogits = cross_entropy(logits, x, weights)

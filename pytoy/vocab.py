@@ -10,10 +10,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-PAD = "_"  # trailing padding; also the AR model's start/end symbol
-MASK = "?"  # the absorbing "noise" state of the forward process
-SEP = ">"  # separates question from answer in the translator task
+from .defaults import DEFAULTS
+
+PAD = DEFAULTS["symbols"]["pad"]  # trailing padding; also the AR model's start/end symbol
+MASK = DEFAULTS["symbols"]["mask"]  # the absorbing "noise" state of the forward process
+SEP = DEFAULTS["symbols"]["sep"]  # separates question from answer in the translator task
 RESERVED = (SEP, PAD, MASK)
+
+
+def pad_id(vocab_size: int) -> int:
+    """Every vocabulary ends with `_` then `?`: their ids follow from its size alone."""
+    return vocab_size - 2
+
+
+def mask_id(vocab_size: int) -> int:
+    return vocab_size - 1
 
 
 class VocabError(ValueError):
@@ -35,11 +46,11 @@ class Vocab:
 
     @property
     def pad_id(self) -> int:
-        return self.size - 2
+        return pad_id(self.size)
 
     @property
     def mask_id(self) -> int:
-        return self.size - 1
+        return mask_id(self.size)
 
     @property
     def sep_id(self) -> int:

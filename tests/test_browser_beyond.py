@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from pytoy import api
-from pytoy.defaults import DEFAULTS
+from pytoy.defaults import default
 from tests.conftest import REPO, Recorded
 
 if TYPE_CHECKING:
@@ -282,7 +282,7 @@ def test_retraining_the_ar_baseline_lets_it_race(app: Recorded) -> None:
     page.click("#race-pause")
     page.wait_for_function("() => document.querySelector('#race-ar').value === 'names-ar'")
     step = call(page, "info", {"name": "names-ar"})["step"]
-    assert 0 < step < DEFAULTS["steps"]["names"]
+    assert 0 < step < default("train_steps", "names")
     page.click("#race-run")
     page.wait_for_function("() => pytoy.views.race.race.ar.arch === 'ar'")
     assert "trained here" in page.text_content("#race-ar option[value=names-ar]")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytoy import api
-from pytoy.defaults import DEFAULTS
+from pytoy.defaults import default
 from tests.conftest import REPO, Recorded, open_recorded, ready_page, train_more
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def test_section_four_a_wild_learning_rate_misbehaves_and_the_reader_recovers(
     assert "diverged" in message and f"restored to step {before}" in message, message
     assert int(page.get_attribute("#train", "data-step")) == before
     page.click("#train-recover")
-    assert page.input_value("#train-lr") == str(DEFAULTS["train"]["lr"])
+    assert page.input_value("#train-lr") == str(default("train", "lr"))
     assert page.is_hidden("#train-recover")
     after = int(page.get_attribute("#train", "data-step"))
     train_more(page)
@@ -243,7 +243,7 @@ def test_a_trained_translator_survives_a_reload(browser: Browser, site_url: str)
             ".textContent.includes('saved in this browser')"
         )
         step = page.evaluate("() => pytoy.client.call('info', {name: 'translate-mine'})")["step"]
-        assert 0 < step < DEFAULTS["steps"]["translate"]
+        assert 0 < step < default("train_steps", "translate")
         page.reload()
         page.wait_for_selector("body[data-status=ready]")
         assert page.get_attribute("#translate", "data-model") == "translate-mine"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytoy import api
-from pytoy.defaults import DEFAULTS
+from pytoy.defaults import default
 from tests.conftest import REPO, Recorded, copy_site, origin, ready_page
 
 if TYPE_CHECKING:
@@ -294,14 +294,14 @@ def test_controls_write_the_query_string_and_keep_the_hash(app: Recorded) -> Non
 
     change("#train-lr", "0.05")
     assert page.evaluate("() => [location.search, location.hash]") == ["?lr=0.05", "#train"]
-    change("#train-batch", "5000")  # clamped to 1024; starts a fresh model
+    change("#train-batch", "5000")  # clamped to the table's 4096; starts a fresh model
     page.wait_for_selector("#train-start:enabled")
-    assert page.input_value("#train-batch") == "1024"
-    assert page.evaluate("() => location.search") == "?lr=0.05&batch=1024"
+    assert page.input_value("#train-batch") == "4096"
+    assert page.evaluate("() => location.search") == "?lr=0.05&batch=4096"
     change("#train-lr", "")  # cleared (or not a number): ignored, the last valid value stays
     assert page.input_value("#train-lr") == "0.05"
-    change("#train-lr", str(DEFAULTS["train"]["lr"]))  # back to the defaults: a plain URL
-    change("#train-batch", str(DEFAULTS["train"]["batch"]))
+    change("#train-lr", str(default("train", "lr")))  # back to the defaults: a plain URL
+    change("#train-batch", str(default("train", "batch")))
     page.wait_for_selector("#train-start:enabled")
     assert page.evaluate("() => [location.search, location.hash]") == ["", "#train"]
 
@@ -321,7 +321,7 @@ def test_query_string_settings_are_read_and_clamped(
 ) -> None:
     for query, want in [
         ("?lr=0.05&batch=16&seed=3#train", ("0.05", "16", "3")),
-        ("?lr=abc&batch=99999&seed=-4&other=1#train", (str(DEFAULTS["train"]["lr"]), "1024", "0")),
+        ("?lr=abc&batch=99999&seed=-4&other=1#train", (str(default("train", "lr")), "4096", "0")),
     ]:
         page = open_page(site_url + query).page
         page.wait_for_function("() => document.querySelector('#train-lr').value !== ''")

@@ -1,13 +1,12 @@
 """The shipped checkpoints and the forced-target frames built from them."""
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
 from pytoy import api, checkpoint, data
-from pytoy.defaults import DEFAULTS
+from pytoy.defaults import default, values
 
 CKPT = Path(__file__).resolve().parent.parent / "data" / "checkpoints"
 
@@ -20,9 +19,9 @@ def test_shipped_checkpoint_matches_its_data_and_the_defaults(name, task, arch):
     ds = data.load(data.default_path(task), task)
     assert b.task == task and b.cfg.arch == arch
     assert b.data_sha256 == ds.sha256  # trained on exactly the shipped dataset
-    assert b.steps == DEFAULTS["steps"][task]
-    assert b.cfg.emb == DEFAULTS["model"]["emb"] and b.cfg.hidden == DEFAULTS["model"]["hidden"]
-    assert b.train == {**DEFAULTS["train"], "seed": 0}
+    assert b.steps == default("train_steps", task)
+    assert b.cfg.emb == default("model", "emb") and b.cfg.hidden == default("model", "hidden")
+    assert b.train == {**values("train"), "seed": 0}
 
 
 def test_shipped_checkpoint_is_reproduced_by_its_command():
@@ -48,16 +47,3 @@ def test_reveal_rahul_diffusion_vs_ar():
     assert firsts != sorted(firsts)
     # each confidence equals a fresh forward pass's probability of rahul's letter:
     # test_oracle_shipped.py::test_reveal_rahul_confidences_are_fresh_forward_pass_probabilities
-
-
-def test_the_page_starts_from_the_defaults_table():
-    """settings.js must know the defaults before Python loads (to read the URL): same values."""
-    js = (CKPT.parent.parent / "site" / "js" / "settings.js").read_text()
-    for name, want in (("lr", DEFAULTS["train"]["lr"]), ("batch", DEFAULTS["train"]["batch"]),
-                       ("seed", DEFAULTS["train"]["seed"]),
-                       ("strategy", DEFAULTS["decode"]["strategy"]),
-                       ("steps", DEFAULTS["decode"]["steps"]),
-                       ("temp", DEFAULTS["decode"]["temperature"])):
-        m = re.search(rf"\b{name}: \{{ default: (\"?[\w.]+\"?),", js)
-        assert m, name
-        assert json.loads(m.group(1)) == want, (name, m.group(1), want)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from pytoy import api, checkpoint, data, evaluate, floor, generate, studies
-from pytoy.defaults import DEFAULTS
+from pytoy.defaults import default
 from pytoy.model import ModelConfig, init_params
 from pytoy.sampling import DecodeSettings
 from pytoy.train import DivergenceError, Trainer, TrainSettings
@@ -15,7 +15,7 @@ from pytoy.train import DivergenceError, Trainer, TrainSettings
 
 def train_default(name: str, task: str, seed: int, steps: int | None = None, **kw) -> dict:
     api.create(name, task, model={"seed": seed}, train={"seed": seed}, **kw)
-    api.train_chunk(name, DEFAULTS["steps"][task] if steps is None else steps)
+    api.train_chunk(name, default("train_steps", task) if steps is None else steps)
     return api.info(name)
 
 
@@ -159,12 +159,12 @@ def test_elbo_loss_trains_and_bounds_are_sane():
 
 
 @pytest.mark.parametrize("kw,msg", [
-    ({"lr": 0}, r"learning rate must be in \(0, 100\], got 0"),
-    ({"lr": float("nan")}, "learning rate must be in .*, got nan"),
+    ({"lr": 0}, "learning rate must be between 0.0001 and 100, got 0"),
+    ({"lr": float("nan")}, "learning rate must be between .*, got nan"),
     ({"batch": 0}, "batch size must be between 1 and 4096, got 0"),
-    ({"momentum": 1.0}, r"momentum must be in \[0, 1\), got 1.0"),
-    ({"weight_decay": -0.1}, "weight decay must be in"),
-    ({"clip": 0.0}, "clip must be positive"),
+    ({"momentum": 1.0}, "momentum must be between 0 and 0.999, got 1.0"),
+    ({"weight_decay": -0.1}, "weight decay must be between 0 and 1, got -0.1"),
+    ({"clip": 0.0}, "clip must be between 0.001 and 1000, got 0.0"),
     ({"loss": "l2"}, "unknown loss 'l2'"),
 ])
 def test_trainer_rejects_bad_settings(kw, msg):
