@@ -34,8 +34,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-from buildtools.bundle import BUDGETS, LIMIT, Bundle, write_bundle  # noqa: E402
 from buildtools.serve import start_server, stop_server  # noqa: E402
+from buildtools.single_file import BUDGETS, LIMIT, SingleFile, write_single_file  # noqa: E402
 from pytoy import api  # noqa: E402
 from pytoy.defaults import DEFAULTS, default  # noqa: E402
 from pytoy.model import ModelConfig, init_params  # noqa: E402
@@ -363,7 +363,7 @@ def fmt_s(x: float | None) -> str:
     return "—" if x is None or x != x else f"{x:.2f} s"
 
 
-def report(m: list[str], b: dict, cp: dict, sc: dict, size: list, bun: Bundle, repeats: int,
+def report(m: list[str], b: dict, cp: dict, sc: dict, size: list, bun: SingleFile, repeats: int,
            load: tuple[str, str], wall: float) -> str:
     ratio = med(b["ours_ready"]) / med(b["bare_ready"])
     lines = [
@@ -500,7 +500,7 @@ def main() -> None:
         print("building the site …", flush=True)
         site = build_site(Path(tmp))
         size = site_size(site)
-        bun = write_bundle(site, Path(tmp) / "pytoy-explainer.html", log=lambda *_: None)
+        bun = write_single_file(site, Path(tmp) / "pytoy-explainer.html", log=lambda *_: None)
         server, url = start_server(site)
         try:
             print("browser …", flush=True)

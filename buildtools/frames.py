@@ -14,19 +14,18 @@ from pathlib import Path
 
 WORD = "rahul"
 REVEAL_STEPS = 3  # diffusion reveals rahul in three passes; AR needs one per letter
-SOURCES = ("generate.reveal", "diffusion.corrupt", "model.forward", "train.batch_loss",
+LINKED_FUNCTIONS = ("generate.reveal", "diffusion.corrupt", "model.forward", "train.batch_loss",
            "sampling.Decoder.run", "train.Trainer.run", "generate.translate", "compare.race",
            "sampling.Decoder._choose", "sweep.sweep", "compare.infill",
            "evaluate.diffusion_nll_bound", "compare.pass_cost", "sampling.schedule")
 SWEEP_N = 300  # decodes per point at build time (a few tenths of a second per model)
 INFILL = "r??ul"
-LAB_STRATEGIES = ("random", "confidence", "threshold", "blocks", "remask")
 TRANSLATE_WORDS = ("hello", "water", "moon")
 
 
 def _sources(api) -> dict[str, str]:
     out = {}
-    for name in SOURCES:
+    for name in LINKED_FUNCTIONS:
         try:
             out[name] = api.source(name)
         except (AttributeError, ImportError, ValueError):
@@ -65,7 +64,7 @@ def compute(repo: Path) -> dict:
         },
         "sources": _sources(api),
         "lab": {s: api.sample("frames-names", 1, {"strategy": s, "seed": 0})[0]
-                for s in LAB_STRATEGIES},
+                for s in api.defaults()["decode"]["strategy"]["choices"]},
         "race": api.race("frames-names", "frames-ar", REVEAL_STEPS, 0),
         "sweep": {key: api.sweep(name, SWEEP_N) for key, name in
                   (("names", "frames-names"), ("translate", "frames-translate"),
@@ -76,7 +75,6 @@ def compute(repo: Path) -> dict:
         "pass_cost": {"diffusion": api.pass_cost("frames-names"),
                       "ar": api.pass_cost("frames-ar")},
         "studies": json.loads((repo / "data" / "studies.json").read_text()),
-        "defaults": api.defaults(),
     }
 
 

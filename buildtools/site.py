@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from buildtools import REPO, BuildError, bundle, frames, human_size, progress
+from buildtools import REPO, BuildError, controls, frames, human_size, progress, single_file
 from buildtools.assets import PYODIDE_VERSION, fetch, missing_files, shipped_files
 from buildtools.wheel import build_wheel
 
@@ -84,6 +84,11 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress) -> 
             assets[rel] = _entry(staging, rel)
 
     frames.write(staging / "frames.json", repo)  # pytoy under CPython: the page's first frames
+    from pytoy import api  # the build's own pytoy, as frames.py uses
+
+    page = staging / "index.html"
+    page.write_text(controls.fill(page.read_text(encoding="utf-8"), api.defaults()),
+                    encoding="utf-8")
     assets["frames.json"] = _entry(staging, "frames.json")
 
     asset_map: dict[str, object] = {"pyodide_version": PYODIDE_VERSION, "assets": assets}
@@ -97,5 +102,5 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress) -> 
         f"build: wrote {out} ({len(assets)} assets, {human_size(total)} in all, "
         f"{time.monotonic() - t0:.1f}s)"
     )
-    bundle.write_bundle(out, out.parent / bundle.BUNDLE_NAME, log=log)  # the single file
+    single_file.write_single_file(out, out.parent / single_file.FILE_NAME, log=log)
     return asset_map

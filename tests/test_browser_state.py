@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pytoy.defaults import DEFAULTS as TABLE
+from pytoy.defaults import bounds, default
 from tests.conftest import WAIT_MS
 
 if TYPE_CHECKING:
@@ -29,16 +29,18 @@ CONTROLS = {
     "seed": "#train-seed",
     "strategy": "#denoise-strategy",
     "steps": "#denoise-steps",
-    "temp": "#denoise-temp",
+    "temperature": "#denoise-temperature",
 }
 DEFAULTS = {  # pytoy's defaults table, as the controls show it
-    "lr": str(TABLE["train"]["lr"]),
-    "batch": str(TABLE["train"]["batch"]),
-    "seed": str(TABLE["train"]["seed"]),
-    "strategy": TABLE["decode"]["strategy"],
-    "steps": str(TABLE["decode"]["steps"]),
-    "temp": str(TABLE["decode"]["temperature"]),
+    "lr": str(default("train", "lr")),
+    "batch": str(default("train", "batch")),
+    "seed": str(default("train", "seed")),
+    "strategy": default("decode", "strategy"),
+    "steps": str(default("decode", "steps")),
+    "temperature": str(default("decode", "temperature")),
 }
+LR_MAX, TEMPERATURE_MAX = bounds("train", "lr")[1], bounds("decode", "temperature")[1]
+SEED_MAX = bounds("train", "seed")[1]
 
 
 @pytest.fixture
@@ -77,7 +79,7 @@ def query(page: Page) -> dict[str, str]:
 
 
 def test_url_settings_fill_every_control_and_survive_a_reload(context, site_url):
-    url = f"{site_url}?lr=0.05&batch=16&seed=3&strategy=remask&steps=3&temp=0.5#denoise"
+    url = f"{site_url}?lr=0.05&batch=16&seed=3&strategy=remask&steps=3&temperature=0.5#denoise"
     page = open_frames(context, url)
     want = {
         "lr": "0.05",
@@ -85,7 +87,7 @@ def test_url_settings_fill_every_control_and_survive_a_reload(context, site_url)
         "seed": "3",
         "strategy": "remask",
         "steps": "3",
-        "temp": "0.5",
+        "temperature": "0.5",
     }
     assert controls(page) == want
     page.reload()
@@ -97,12 +99,14 @@ def test_url_settings_fill_every_control_and_survive_a_reload(context, site_url)
 @pytest.mark.parametrize(
     ("search", "want"),
     [
-        ("?strategy=<script>alert(1)</script>&steps=-3&temp=NaN&lr=1e99", {**DEFAULTS, "lr": "10"}),
+        ("?strategy=<script>alert(1)</script>&steps=-3&temperature=NaN&lr=1e99",
+         {**DEFAULTS, "lr": f"{LR_MAX:g}"}),
         (
-            "?strategy=REMASK&steps=99&temp=7&batch=0.4&seed=1e99",
-            {**DEFAULTS, "steps": "7", "temp": "3", "batch": "1", "seed": str(2**31 - 1)},
+            "?strategy=REMASK&steps=99&temperature=70&batch=0.4&seed=1e99",
+            {**DEFAULTS, "steps": "7", "temperature": f"{TEMPERATURE_MAX:g}", "batch": "1",
+             "seed": str(SEED_MAX)},
         ),
-        ("?steps=2.6&temp=%20&lr=&strategy=", {**DEFAULTS, "steps": "3"}),
+        ("?steps=2.6&temperature=%20&lr=&strategy=", {**DEFAULTS, "steps": "3"}),
     ],
 )
 def test_tampered_url_values_are_clamped_or_ignored(context, site_url, search, want):
@@ -111,16 +115,17 @@ def test_tampered_url_values_are_clamped_or_ignored(context, site_url, search, w
     page.on("pageerror", lambda e: errors.append(str(e)))
     assert controls(page) == want
     assert errors == []
-    assert page.locator("script:not([src])").count() == 0  # nothing from the URL became markup
+    # nothing from the URL became markup (the one inline block is the build's settings table)
+    assert page.locator("script:not([src]):not(#pytoy-table)").count() == 0
 
 
 def test_changed_settings_are_kept_in_the_browser_and_the_url_wins(context, site_url):
     page = open_frames(context, site_url)
     change(page, "strategy", "random")
     change(page, "steps", "2")
-    change(page, "temp", "1.2")
+    change(page, "temperature", "1.2")
     change(page, "batch", "8")
-    assert query(page) == {"strategy": "random", "steps": "2", "temp": "1.2", "batch": "8"}
+    assert query(page) == {"strategy": "random", "steps": "2", "temperature": "1.2", "batch": "8"}
 
     # A new visit to the plain address (same browser) keeps them ...
     again = open_frames(context, site_url)
@@ -128,16 +133,16 @@ def test_changed_settings_are_kept_in_the_browser_and_the_url_wins(context, site
         **DEFAULTS,
         "strategy": "random",
         "steps": "2",
-        "temp": "1.2",
+        "temperature": "1.2",
         "batch": "8",
     }
     # ... but a shared link's values win over what is stored.
-    link = open_frames(context, f"{site_url}?temp=0.3&strategy=blocks")
+    link = open_frames(context, f"{site_url}?temperature=0.3&strategy=blocks")
     assert controls(link) == {
         **DEFAULTS,
         "strategy": "blocks",
         "steps": "2",
-        "temp": "0.3",
+        "temperature": "0.3",
         "batch": "8",
     }
 
@@ -149,12 +154,32 @@ def test_changed_settings_are_kept_in_the_browser_and_the_url_wins(context, site
 
 
 def test_a_setting_that_is_not_usable_is_refused_and_the_last_good_value_shown(context, site_url):
-    page = open_frames(context, f"{site_url}?temp=0.5")
-    change(page, "temp", "abc")
-    assert controls(page)["temp"] == "0.5"
+    page = open_frames(context, f"{site_url}?temperature=0.5")
+    change(page, "temperature", "abc")
+    assert controls(page)["temperature"] == "0.5"
     change(page, "steps", "40")  # more steps than the name has letters: clamped to its length
     assert controls(page)["steps"] == "7"
-    assert query(page) == {"temp": "0.5", "steps": "7"}
+    assert query(page) == {"temperature": "0.5", "steps": "7"}
+
+
+def test_an_old_shared_link_opens_with_the_same_settings_and_is_rewritten(context, site_url):
+    """Links shared before `temp` was renamed `temperature` keep their meaning."""
+    page = open_frames(context, f"{site_url}?temp=0.5&strategy=remask#denoise")
+    assert controls(page) == {**DEFAULTS, "temperature": "0.5", "strategy": "remask"}
+    assert query(page) == {"temperature": "0.5", "strategy": "remask"}  # rewritten at once
+    assert page.evaluate("() => location.hash") == "#denoise"
+
+
+def test_settings_stored_under_old_names_come_back(context, site_url):
+    """A returning reader's stored settings from before the rename: `temp` is read."""
+    page = open_frames(context, site_url)
+    page.evaluate("""() => localStorage.setItem("pytoy:settings",
+        JSON.stringify({strategy: "blocks", steps: 3, temp: 1.4, lr: 0.2, batch: 64, seed: 9}))""")
+    again = open_frames(context, site_url)
+    assert controls(again) == {"lr": "0.2", "batch": "64", "seed": "9", "strategy": "blocks",
+                               "steps": "3", "temperature": "1.4"}
+    stored = again.evaluate("() => JSON.parse(localStorage.getItem('pytoy:settings'))")
+    assert stored["temperature"] == 1.4 and "temp" not in stored
 
 
 def test_copy_link_gives_the_address_with_the_settings(context, site_url):
@@ -180,8 +205,8 @@ def test_storage_refused_still_reads_the_url(browser, site_url):
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         assert controls(page)["strategy"] == "blocks"
-        change(page, "temp", "1.5")
-        assert query(page) == {"strategy": "blocks", "temp": "1.5"}
+        change(page, "temperature", "1.5")
+        assert query(page) == {"strategy": "blocks", "temperature": "1.5"}
         page.click("#share-forget")
         assert "does not let the page store" in page.text_content("#share-message")
         assert errors == []

@@ -15,13 +15,13 @@ export class MissingFileError extends Error {
 
 /**
  * Fetch and parse assets.json; return {url(name), size(name), bytes(names), version}.
- * In the single-file build the map is already in memory (globalThis.pytoyBundle.map, or
+ * In the single-file build the map is already in memory (globalThis.pytoyEmbedded.map, or
  * passed here as an object, `embedded: true`): then url(name) is the file's blob: URL and
  * source(name) the URL the file has in the site, which the worker redirects to the blob.
  */
 export async function loadAssetMap(mapUrl) {
   if (mapUrl?.embedded) return embeddedAssetMap(withOwnUrls(mapUrl)); // in the worker
-  if (globalThis.pytoyBundle) return embeddedAssetMap(globalThis.pytoyBundle.map);
+  if (globalThis.pytoyEmbedded) return embeddedAssetMap(globalThis.pytoyEmbedded.map);
   const href = new URL(mapUrl, globalThis.location.href).href;
   let response;
   try {

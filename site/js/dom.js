@@ -28,6 +28,19 @@ export async function attempt(node, work) {
   }
 }
 
+/** The number in an input, clamped to the bounds the build gave it (from pytoy's table); an
+ *  empty or unreadable box gives `fallback`. Rounded when the input's step is a whole number.
+ *  The box then shows the value used. */
+export function readNumber(node, fallback) {
+  const x = Number(node.value);
+  const lo = node.min === "" ? -Infinity : Number(node.min);
+  const hi = node.max === "" ? Infinity : Number(node.max);
+  let v = node.value.trim() === "" || !Number.isFinite(x) ? fallback : Math.min(hi, Math.max(lo, x));
+  if (Number.isInteger(Number(node.step))) v = Math.round(v);
+  node.value = String(v);
+  return v;
+}
+
 export const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
 
 /** Save `text` as a file called `filename` (a Blob behind a temporary link). */

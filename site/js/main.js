@@ -200,7 +200,7 @@ async function main(starting) {
 
   try {
     // Training needs no shipped model: the Train button comes first, the other sections next.
-    await train.start(await client.call("defaults"));
+    await train.start();
     performance.mark("pytoy:train"); // bench/run.py: "ready to train"
     const ckpt = (file) => fetchText(assets, `data/checkpoints/${file}`);
     const [names, ar, tr] = await Promise.all([ckpt("names.json"), ckpt("names-ar.json"), ckpt("translate.json")]);

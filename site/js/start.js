@@ -22,7 +22,7 @@ export function startPython() {
     const mapUrl = new URL("assets.json", document.baseURI);
     // Served: the worker reads the asset map itself, so it starts before the page has the
     // map. Single file: the map is in memory and travels in init.
-    const bundled = Boolean(globalThis.pytoyBundle);
+    const bundled = Boolean(globalThis.pytoyEmbedded);
     const mapLoaded = bundled ? await loadAssetMap(mapUrl) : null;
     const client = new PythonClient(new URL("./worker.js", import.meta.url), mapUrl.href);
     const seen = [];

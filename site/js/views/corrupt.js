@@ -3,6 +3,7 @@
 // draws again with the next seed. Before Python is ready, frames.json has rahul at t = 0, 0.1, …, 1.
 
 import { el, say } from "../dom.js";
+import { SYMBOLS } from "../table.js";
 
 export class CorruptView {
   #client = null;
@@ -66,7 +67,7 @@ export class CorruptView {
     this.result = r;
     say(this.el.message, "");
     const cells = (text, masked) => [...text].map((ch, i) =>
-      el("span", { className: `tok${ch === "?" ? " mask" : ""}${ch === "_" ? " pad" : ""}${masked.has(i) ? " hit" : ""}`, textContent: ch }));
+      el("span", { className: `tok${ch === SYMBOLS.mask ? " mask" : ""}${ch === SYMBOLS.pad ? " pad" : ""}${masked.has(i) ? " hit" : ""}`, textContent: ch }));
     this.el.clean.replaceChildren(...cells(r.clean, new Set()));
     this.el.noisy.replaceChildren(...cells(r.noisy, new Set(r.masked)));
     this.root.dataset.noisy = r.noisy;

@@ -3,10 +3,12 @@
 // (0 = the all-? start). "Sample 12" fills a grid of names, each marked "from the training
 // set" or "new". The model is the shipped checkpoint, or the reader's from section IV.
 // Strategy, steps and temperature are shareable settings (settings.js): read from the URL or
-// this browser at start, written back whenever they change.
+// this browser at start, written back whenever they change. Their menus and bounds come from
+// pytoy's settings table (the build fills the controls).
 
-import { attempt, download, el } from "../dom.js";
+import { attempt, download, el, readNumber } from "../dom.js";
 import { clampSetting, writeSettings } from "../settings.js";
+import { defaultOf } from "../table.js";
 import { renderTimeline } from "./timeline.js";
 
 export class DenoiseView {
@@ -21,7 +23,7 @@ export class DenoiseView {
     this.#settings = settings;
     const $ = (s) => root.querySelector(s);
     this.el = { model: $("#denoise-model"), strategy: $("#denoise-strategy"), steps: $("#denoise-steps"),
-                temp: $("#denoise-temp"), run: $("#denoise-run"), grid: $("#denoise-grid"),
+                temperature: $("#denoise-temperature"), run: $("#denoise-run"), grid: $("#denoise-grid"),
                 gridRun: $("#denoise-grid-run"), scrub: $("#denoise-scrub"), scrubOut: $("#denoise-scrub-out"),
                 frame: $("#denoise-frame"), timeline: $("#denoise-timeline"), message: $("#denoise-message") };
     this.el.run.addEventListener("click", () => this.sample());
@@ -43,7 +45,7 @@ export class DenoiseView {
     const s = this.#settings;
     this.el.strategy.value = s.strategy;
     this.el.steps.value = String(Math.min(s.steps, this.length));
-    this.el.temp.value = String(s.temp);
+    this.el.temperature.value = String(s.temperature);
     const bind = (node, name) => node.addEventListener("change", () => {
       const value = clampSetting(name, node.value);
       if (value === null) {
@@ -56,7 +58,7 @@ export class DenoiseView {
     });
     bind(this.el.strategy, "strategy");
     bind(this.el.steps, "steps");
-    bind(this.el.temp, "temp");
+    bind(this.el.temperature, "temperature");
   }
 
   live(client) {
@@ -65,7 +67,7 @@ export class DenoiseView {
   }
 
   #enable(on) {
-    for (const k of ["run", "gridRun", "model", "strategy", "steps", "temp"]) this.el[k].disabled = !on;
+    for (const k of ["run", "gridRun", "model", "strategy", "steps", "temperature"]) this.el[k].disabled = !on;
   }
 
   /** The reader's model exists once section IV has trained it a little. */
@@ -75,9 +77,8 @@ export class DenoiseView {
   }
 
   decode() {
-    const num = (node, fallback) => (Number.isFinite(Number(node.value)) && node.value !== "" ? Number(node.value) : fallback);
-    return { strategy: this.el.strategy.value, steps: Math.round(num(this.el.steps, 0)),
-             temperature: num(this.el.temp, 0.8), seed: ++this.#draws };
+    return { strategy: this.el.strategy.value, steps: readNumber(this.el.steps, defaultOf("decode.steps")),
+             temperature: readNumber(this.el.temperature, defaultOf("decode.temperature")), seed: ++this.#draws };
   }
 
   async sample() {

@@ -5,10 +5,12 @@
 // and a scrubber that moves the chart's cursor. "Adaptive early stop" decodes that strategy
 // again with early_stop = τ and reports the passes saved.
 
-import { attempt, el } from "../dom.js";
+import { attempt, el, readNumber } from "../dom.js";
+import { defaultOf, strategies } from "../table.js";
 import { renderTimeline } from "./timeline.js";
 
-export const STRATEGIES = ["random", "confidence", "threshold", "blocks", "remask"];
+/** Every strategy pytoy registered, in its order. */
+const STRATEGIES = Object.keys(strategies());
 
 export class LabView {
   #client = null;
@@ -22,7 +24,7 @@ export class LabView {
     this.root = root;
     this.#uPlot = uPlot;
     const $ = (s) => root.querySelector(s);
-    this.el = { steps: $("#lab-steps"), tau: $("#lab-tau"), temp: $("#lab-temp"), seed: $("#lab-seed"),
+    this.el = { steps: $("#lab-steps"), tau: $("#lab-tau"), temperature: $("#lab-temperature"), seed: $("#lab-seed"),
                 run: $("#lab-run"), grid: $("#lab-grid"), message: $("#lab-message"),
                 pick: $("#conf-pick"), early: $("#conf-early"), chart: $("#conf-chart"), note: $("#conf-note"),
                 scrub: $("#conf-scrub"), scrubOut: $("#conf-scrub-out"), frame: $("#conf-frame"),
@@ -34,6 +36,7 @@ export class LabView {
     this.el.scrub.addEventListener("input", () => this.scrubTo(Number(this.el.scrub.value)));
     new ResizeObserver(() => this.plot?.setSize(this.#size())).observe(this.el.chart);
     matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.shown && this.#draw());
+    this.el.steps.max = String(frames.info.layout.a_len); // more steps than letters change nothing
     this.#enable(false);
     this.showAll(frames.lab);
     this.#showChart(frames.lab[this.el.pick.value], null);
@@ -45,18 +48,12 @@ export class LabView {
   }
 
   #enable(on) {
-    for (const k of ["run", "steps", "tau", "temp", "seed", "early"]) this.el[k].disabled = !on;
+    for (const k of ["run", "steps", "tau", "temperature", "seed", "early"]) this.el[k].disabled = !on;
   }
 
   decode() {
-    const num = (node, lo, hi, fallback) => {
-      const x = Number(node.value);
-      const v = node.value.trim() === "" || !Number.isFinite(x) ? fallback : Math.min(hi, Math.max(lo, x));
-      node.value = String(v);
-      return v;
-    };
-    return { steps: Math.round(num(this.el.steps, 0, 7, 0)), tau: num(this.el.tau, 0, 1, 0.9),
-             temperature: num(this.el.temp, 0, 3, 0.8), seed: Math.round(num(this.el.seed, 0, 100000, 0)) };
+    const num = (name) => readNumber(this.el[name], defaultOf(`decode.${name}`));
+    return { steps: num("steps"), tau: num("tau"), temperature: num("temperature"), seed: num("seed") };
   }
 
   /** Decode with all five strategies, same model and seed. */

@@ -4,6 +4,7 @@
 // the page's Content-Security-Policy holds).
 
 import { el } from "../dom.js";
+import { SYMBOLS } from "../table.js";
 
 const count = (shape) => shape.reduce((a, b) => a * b, 1);
 const fmt = (n) => n.toLocaleString("en");
@@ -39,8 +40,8 @@ export function renderNetwork(root, info) {
 
 export function renderVocab(root, vocab) {
   const chips = [...vocab.symbols].map((ch) => {
-    const kind = ch === "?" ? "mask" : ch === "_" ? "pad" : "";
-    const title = ch === "?" ? "mask: a hidden letter" : ch === "_" ? "padding after the name" : `letter ${ch}`;
+    const kind = ch === SYMBOLS.mask ? "mask" : ch === SYMBOLS.pad ? "pad" : "";
+    const title = kind === "mask" ? "mask: a hidden letter" : kind === "pad" ? "padding after the name" : `letter ${ch}`;
     return el("span", { className: `tok chip ${kind}`, textContent: ch, title });
   });
   root.replaceChildren(...chips, el("span", { className: "note" }, ` ${vocab.symbols.length} symbols`));

@@ -4,7 +4,8 @@
 // picks diffusion's pass budget and the seed, and can retrain the AR baseline here.
 // Every race is announced as a "pytoy:race" event on the section, for section XIII.
 
-import { attempt, say } from "../dom.js";
+import { attempt, el, say } from "../dom.js";
+import { defaultOf } from "../table.js";
 import { SteppedView, Stepper } from "./stepper.js";
 import { renderTimeline } from "./timeline.js";
 
@@ -14,14 +15,14 @@ const MY_AR = "names-ar";
 export class RaceView extends SteppedView {
   #client = null;
   #dataset;
-  #steps; // the defaults' training steps for a names model
+  #trainSteps; // the defaults' training steps for a names model
   race = null; // the last api.race result
 
   constructor(root, { frames, dataset }) {
     super();
     this.root = root;
     this.#dataset = dataset;
-    this.#steps = frames.defaults.steps.names;
+    this.#trainSteps = defaultOf("train_steps.names");
     const $ = (s) => root.querySelector(s);
     this.el = { steps: $("#race-steps"), seed: $("#race-seed"), diffusion: $("#race-diffusion"),
                 ar: $("#race-ar"), run: $("#race-run"), play: $("#race-play"), step: $("#race-step"),
@@ -29,6 +30,9 @@ export class RaceView extends SteppedView {
                 arBox: $("#race-ar-box"), diffBox: $("#race-diffusion-box"),
                 arCount: $("#race-ar-count"), diffCount: $("#race-diffusion-count"),
                 train: $("#race-train"), pause: $("#race-pause"), trainStep: $("#race-train-step") };
+    // one choice per pass count the shipped model can use: 1 … its length
+    this.el.steps.replaceChildren(...Array.from({ length: frames.info.layout.a_len }, (_, i) =>
+      el("option", { value: String(i + 1), textContent: String(i + 1), selected: i + 1 === frames.reveal.steps })));
     root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
     this.stepper = new Stepper({ last: () => this.last, draw: () => this.#draw(), button: this.el.play, ms: FRAME_MS });
     this.el.run.addEventListener("click", () => this.run());
@@ -104,7 +108,7 @@ export class RaceView extends SteppedView {
     this.el.pause.disabled = false;
     await attempt(this.el.message, async () => {
       await this.#client.request("reset", { name: MY_AR, task: "names", arch: "ar", text: this.#dataset });
-      const r = await this.#client.request("train", { name: MY_AR, steps: this.#steps }, {
+      const r = await this.#client.request("train", { name: MY_AR, steps: this.#trainSteps }, {
         onProgress: (p) => { this.el.trainStep.textContent = `step ${p.step} · loss ${p.loss.toFixed(3)}`; },
       });
       const option = this.el.ar.querySelector(`option[value="${MY_AR}"]`);

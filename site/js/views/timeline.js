@@ -6,8 +6,9 @@
 // `upto` (optional) shows only rows 0…upto (0 is the start row); later rows keep their place
 // but are hidden, so an animation or a scrubber can reveal them without the layout jumping.
 
-const MASK = "?";
-const PAD = "_";
+import { SYMBOLS } from "../table.js";
+
+const { mask: MASK, pad: PAD } = SYMBOLS;
 
 /** Render `timeline` (one element of api.sample's, api.reveal's or api.translate's result). */
 export function renderTimeline(root, timeline, { upto = Infinity, verdict = true } = {}) {

@@ -7,6 +7,7 @@
 import { download, readFile, say } from "../dom.js";
 import { clampSetting, writeSettings } from "../settings.js";
 import * as store from "../store.js";
+import { defaultOf } from "../table.js";
 import { renderTimeline } from "./timeline.js";
 
 const NAME = "names"; // the model's session name in pytoy.api
@@ -18,7 +19,6 @@ export class TrainView {
   #settings;
   #dataset;
   #shippedDataset; // data/names.txt, for "Back to the 40 names"
-  #defaults = null;
   #state = "loading"; // loading | idle | training | busy
   #samples = 0; // samples drawn since the last reset; the next one uses seed + #samples
   #run = 0; // counts training runs and resets, so a run ended by Reset stays quiet
@@ -74,9 +74,8 @@ export class TrainView {
   }
 
   /** Python is ready: create the model and show its floor (throws if that fails). */
-  async start(defaults) {
-    this.#defaults = defaults;
-    this.el.recover.textContent = `Recover: learning rate back to ${defaults.train.lr}`;
+  async start() {
+    this.el.recover.textContent = `Recover: learning rate back to ${defaultOf("train.lr")}`;
     this.#state = "busy";
     this.#render();
     if (!(await this.#restore())) await this.#recreate();
@@ -87,7 +86,7 @@ export class TrainView {
   /** Called with the step count whenever it changes (other sections offer "your model"). */
   onStep = () => {};
 
-  async train(steps = this.#defaults.steps.names) {
+  async train(steps = defaultOf("train_steps.names")) {
     const run = ++this.#run;
     this.#say("");
     this.#state = "training";
@@ -124,11 +123,11 @@ export class TrainView {
 
   /** After a misbehaving learning rate: back to the default, keep the (restored) weights. */
   async recover() {
-    this.el.lr.value = String(this.#defaults.train.lr);
-    this.el.slider.value = String(Math.log10(this.#defaults.train.lr));
+    this.el.lr.value = String(defaultOf("train.lr"));
+    this.el.slider.value = String(Math.log10(defaultOf("train.lr")));
     this.#setLr();
     this.el.recover.hidden = true;
-    this.#say(`Learning rate back to ${this.#defaults.train.lr}. Press Train to go on from step ${this.root.dataset.step}.`);
+    this.#say(`Learning rate back to ${defaultOf("train.lr")}. Press Train to go on from step ${this.root.dataset.step}.`);
   }
 
   async forget() {

@@ -7,6 +7,7 @@
 
 import { attempt, download, el, readFile, say } from "../dom.js";
 import * as store from "../store.js";
+import { defaultOf, SYMBOLS } from "../table.js";
 import { renderTimeline } from "./timeline.js";
 
 const MINE = "translate-mine";
@@ -18,14 +19,14 @@ export class TranslateView {
   #text; // the pairs a new translator trains on: data/en-hi.txt, or the reader's own
   #shippedText;
   #training = false;
-  #steps; // one Train press: the defaults table's steps for the translator
+  #trainSteps; // one Train press: the defaults table's steps for the translator
   model = "translate";
 
   constructor(root, { frames, chart, text }) {
     this.root = root;
     this.#chart = chart;
     this.#shippedText = text;
-    this.#steps = frames.defaults.steps.translate;
+    this.#trainSteps = defaultOf("train_steps.translate");
     this.#text = store.load("data:pairs") ?? text;
     const $ = (s) => root.querySelector(s);
     this.el = { word: $("#translate-word"), run: $("#translate-run"), check: $("#translate-check"),
@@ -35,7 +36,7 @@ export class TranslateView {
                 saved: $("#translate-saved"), forget: $("#translate-forget") };
     this.items = frames.translate.items;
     this.el.pairs.append(...this.items.map((p) => {
-      const [q, a] = p.split(">");
+      const [q, a] = p.split(SYMBOLS.sep);
       return el("li", {}, el("span", {}, q), " → ", el("strong", {}, a));
     }));
     this.el.run.addEventListener("click", () => this.translate());
@@ -124,7 +125,7 @@ export class TranslateView {
 
   async checkAll() {
     const items = (await this.#client.call("info", { name: this.model })).train_items;
-    const words = items.map((p) => p.split(">")[0]);
+    const words = items.map((p) => p.split(SYMBOLS.sep)[0]);
     await this.#try(async () => {
       const out = await this.#client.call("translate", { name: this.model, words, decode: { temperature: 0 } });
       const right = out.filter((t) => t.correct).length;
@@ -144,7 +145,7 @@ export class TranslateView {
         const floor = await this.#client.call("loss_floor", { name: MINE });
         this.#chart.setFloor(floor.value);
       }
-      const r = await this.#client.request("train", { name: MINE, steps: this.#steps }, {
+      const r = await this.#client.request("train", { name: MINE, steps: this.#trainSteps }, {
         onProgress: (p) => { this.#chart.add(p.losses, p.step); this.el.step.textContent = `step ${p.step} · loss ${p.loss.toFixed(3)}`; },
       });
       this.#use(MINE);

@@ -20,7 +20,7 @@ import pytest
 
 from buildtools import default_cache
 from buildtools.assets import PYODIDE_DIR, PYODIDE_WHEELS
-from buildtools.bundle import BUDGETS, BUNDLE_NAME, LIMIT, STDLIB_DROP, keep_stdlib
+from buildtools.single_file import BUDGETS, FILE_NAME, LIMIT, STDLIB_DROP, keep_stdlib
 from pytoy import api
 from tests.conftest import FIREFOX_DIR, REPO, WAIT_MS, Recorded
 
@@ -51,7 +51,7 @@ RUN_JS = """async ({names, pairs, steps}) => {
 @pytest.fixture(scope="module")
 def bundle_file(site_dir: Path) -> Path:
     """The single file the session's build wrote next to its site directory."""
-    path = site_dir.parent / BUNDLE_NAME
+    path = site_dir.parent / FILE_NAME
     assert path.is_file(), "the build did not write the single-file page"
     return path
 

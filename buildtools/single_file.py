@@ -9,7 +9,7 @@ How the file works, in order:
 1. An inline module (the *loader*, allowed by its sha256 in the file's own CSP) decodes
    every block (``DecompressionStream``) into a ``Blob`` and gives it a ``blob:`` URL.
 2. It builds the runtime's asset map (the same shape as ``assets.json``) with each entry's
-   ``blob`` URL added, publishes it as ``globalThis.pytoyBundle.map``, and imports the
+   ``blob`` URL added, publishes it as ``globalThis.pytoyEmbedded.map``, and imports the
    page's entry module. ``site/js/assets.js`` returns blob URLs from that map, so the page
    code runs unchanged; the page hands the map to the worker in its ``init`` request.
 3. The page's own modules cannot import each other by relative URL from ``blob:`` URLs, so
@@ -44,7 +44,7 @@ from buildtools import BuildError, human_size, progress
 
 Log = Callable[[str], None]
 
-BUNDLE_NAME = "pytoy-explainer.html"
+FILE_NAME = "pytoy-explainer.html"
 LIMIT = 12_000_000  # bytes: the whole file, what a teacher copies to a USB stick
 GZIP_LEVEL = 9
 _EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -323,7 +323,7 @@ def module_graph(site: Path, entries: Iterable[str]) -> Graph:
 
 LOADER_JS = r"""// pytoy single-file loader: embedded blocks -> blob: URLs -> the page's modules.
 const block = (id) => document.getElementById(id);
-const manifest = JSON.parse(block("pytoy-bundle").textContent);
+const manifest = JSON.parse(block("pytoy-embedded").textContent);
 // Base 85 (RFC 1924's digits with & < > ` swapped for , . : [ so no block can hold "<"):
 // 5 characters per 4 bytes, the last group zero-padded; data-n is the real length.
 const DIGITS =
@@ -368,7 +368,7 @@ async function start() {
     urls[item.path] = URL.createObjectURL(new Blob([linked], { type: "text/javascript" }));
   }
   const href = new URL("assets.json", document.baseURI).href;
-  globalThis.pytoyBundle = {
+  globalThis.pytoyEmbedded = {
     map: { pyodide_version: manifest.pyodide_version, embedded: true, href, assets },
   };
   for (const entry of manifest.entries) await import(urls[entry]);
@@ -451,7 +451,7 @@ class Part:
 
 
 @dataclass
-class Bundle:
+class SingleFile:
     path: Path
     size: int
     parts: dict[str, Part]
@@ -502,7 +502,7 @@ def _transform(site: Path, asset_map: dict, notes: list[str]) -> dict[str, bytes
     return out
 
 
-def write_bundle(site: Path, dest: Path, *, log: Log = progress) -> Bundle:
+def write_single_file(site: Path, dest: Path, *, log: Log = progress) -> SingleFile:
     """Write the single-file page for the built site in ``site`` to ``dest``."""
     asset_map = json.loads((site / "assets.json").read_text(encoding="utf-8"))
     html = (site / "index.html").read_text(encoding="utf-8")
@@ -553,7 +553,7 @@ def write_bundle(site: Path, dest: Path, *, log: Log = progress) -> Bundle:
         if not _local(href):
             return m.group(0)
         if not (site / href).is_file():  # the site would 404 on it too; say so, go on
-            log(f"bundle: WARNING: index.html links {href}, which the site does not have")
+            log(f"single file: WARNING: index.html links {href}, which the site does not have")
             return ""
         if rel == "stylesheet":
             css = inline_css(site, href)
@@ -577,7 +577,7 @@ def write_bundle(site: Path, dest: Path, *, log: Log = progress) -> Bundle:
     html = _CSP_META.sub(lambda _: head, html, count=1)
     manifest_json = json.dumps(manifest, separators=(",", ":")).replace("<", "\\u003c")
     tail = (
-        f'<script type="application/json" id="pytoy-bundle">{manifest_json}</script>\n'
+        f'<script type="application/json" id="pytoy-embedded">{manifest_json}</script>\n'
         + "\n".join(blocks)
         + f'\n<script type="module">{loader}</script>\n'
     )
@@ -593,20 +593,20 @@ def write_bundle(site: Path, dest: Path, *, log: Log = progress) -> Bundle:
     part_file = dest.with_name(dest.name + ".part")
     part_file.write_bytes(data)
     part_file.replace(dest)
-    bundle = Bundle(dest, len(data), parts, policy, notes)
-    report(bundle, log)
-    return bundle
+    built = SingleFile(dest, len(data), parts, policy, notes)
+    report(built, log)
+    return built
 
 
-def report(bundle: Bundle, log: Log) -> None:
-    log(f"bundle: wrote {bundle.path}: {bundle.size:,} bytes ({human_size(bundle.size)}), "
+def report(built: SingleFile, log: Log) -> None:
+    log(f"single file: wrote {built.path}: {built.size:,} bytes ({human_size(built.size)}), "
         f"limit {LIMIT:,}")
-    log(f"bundle:   {'part':30} {'raw':>11} {'embedded':>11} {'budget':>11}")
-    for name, p in bundle.parts.items():
+    log(f"single file:   {'part':30} {'raw':>11} {'embedded':>11} {'budget':>11}")
+    for name, p in built.parts.items():
         flag = "  OVER BUDGET" if p.embedded > BUDGETS[name] else ""
-        log(f"bundle:   {name:30} {p.raw:>11,} {p.embedded:>11,} {BUDGETS[name]:>11,}{flag}")
-    for note in bundle.notes:
-        log(f"bundle:   lever: {note}")
-    log(f"bundle:   CSP (the file's own, in its meta tag): {bundle.csp}")
-    if bundle.size > LIMIT:
-        log(f"bundle: WARNING: {bundle.size - LIMIT:,} bytes over the {LIMIT:,}-byte limit")
+        log(f"single file:   {name:30} {p.raw:>11,} {p.embedded:>11,} {BUDGETS[name]:>11,}{flag}")
+    for note in built.notes:
+        log(f"single file:   lever: {note}")
+    log(f"single file:   CSP (the file's own, in its meta tag): {built.csp}")
+    if built.size > LIMIT:
+        log(f"single file: WARNING: {built.size - LIMIT:,} bytes over the {LIMIT:,}-byte limit")
