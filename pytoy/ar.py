@@ -76,5 +76,5 @@ def decode(predict, symbols: str, mask_id: int, pad_id: int, maskable: np.ndarra
                     symbols, x[b], x[b] != before[b], np.zeros(L, dtype=bool),
                     _round(c, ~np.isnan(c)), "".join(symbols[i] for i in x[b]), conf[b],
                     conf[b], hidden[b].sum(), nfe[b]))
-    return {"tokens": x, "nfe": nfe, "steps": steps, "early": np.zeros(B, dtype=bool),
+    return {"tokens": x, "nfe": nfe, "passes": steps, "early": np.zeros(B, dtype=bool),
             "K": int(nfe.max()) if B else 0}

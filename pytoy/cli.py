@@ -164,7 +164,7 @@ def _show(tls: list[dict], args) -> str:
     for tl in tls:
         if args.timeline:
             lines.append(f"{tl['start']}  (start)")
-            for st in tl["steps"]:
+            for st in tl["passes"]:
                 extra = f"  remasked {st['remasked']}" if st["remasked"] else ""
                 lines.append(f"{st['tokens']}  step {st['nfe']:>2}  committed "
                              f"{st['committed']}  gate {st['gate']:.3f}{extra}")

@@ -49,7 +49,7 @@ def readable_prefix(timeline: dict) -> list[int]:
     """
     start = timeline["answer_start"]
     out = []
-    for step in timeline["steps"]:
+    for step in timeline["passes"]:
         answer = step["tokens"][start:]
         out.append(next((i for i, c in enumerate(answer) if c == "?"), len(answer)))
     return out

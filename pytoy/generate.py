@@ -59,7 +59,7 @@ def _timelines(b: Bundle, x0: np.ndarray, res: dict, strategy: str, rows: range)
             "length": b.cfg.length,
             "answer_start": b.layout.answer_start,
             "start": b.vocab.decode(x0[i]),
-            "steps": res["steps"][i],
+            "passes": res["passes"][i],
             "tokens": tokens,
             "text": answer_text(b.layout, tokens),
             "nfe": int(res["nfe"][i]),

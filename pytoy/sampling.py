@@ -246,7 +246,7 @@ class Decoder:
         is the probability the model gives it: the strategy then shows the order in which
         this model would reveal that particular word (the explainer's section I).
 
-        Returns {"tokens": (B, L) final ids, "nfe": (B,) forward passes, "steps": per-row
+        Returns {"tokens": (B, L) final ids, "nfe": (B,) forward passes, "passes": per-row
         lists of step records (empty when record is False), "early": (B,) bool}.
         """
         s, rng = self.s, self.rng
@@ -305,7 +305,7 @@ class Decoder:
                         self.symbols, x[b], commit[b], remask[b], _round(score[b], editable[b]),
                         shown, gate[b], conf[b][h].mean(), h.sum(), nfe[b]))
             step += 1
-        return {"tokens": x, "nfe": nfe, "steps": steps, "early": early, "K": K}
+        return {"tokens": x, "nfe": nfe, "passes": steps, "early": early, "K": K}
 
     def _blocks(self, L: int) -> np.ndarray:
         """(L,) block index of each position: answer positions in runs of block_size."""

@@ -120,20 +120,20 @@ def test_the_confidence_chart_plots_the_gate_and_mean_of_the_timeline(app: Recor
         data = page.evaluate("() => pytoy.views.lab.plot.data")
         # Recompute from the per-position confidences: hidden before a pass = "?" in the
         # previous row; the gate is their minimum, the mean their average.
-        rows = [timeline["start"]] + [s["tokens"] for s in timeline["steps"]]
-        for i, step in enumerate(timeline["steps"]):
+        rows = [timeline["start"]] + [s["tokens"] for s in timeline["passes"]]
+        for i, step in enumerate(timeline["passes"]):
             hidden = [j for j, c in enumerate(rows[i]) if c == "?"]
             conf = np.array([step["confidence"][j] for j in hidden], dtype=float)
             assert data[1][i] == pytest.approx(conf.min(), abs=2e-6)
             assert data[2][i] == pytest.approx(conf.mean(), abs=2e-6)
-        assert data[0] == list(range(1, len(timeline["steps"]) + 1))
+        assert data[0] == list(range(1, len(timeline["passes"]) + 1))
         assert set(data[3]) == {0.6}
         # the scrubber moves the chart's cursor and shows that pass's row
         page.eval_on_selector(
             "#conf-scrub", "n => { n.value = '1'; n.dispatchEvent(new Event('input')); }"
         )
         assert page.evaluate("() => pytoy.views.lab.plot.cursor.idx") == 0
-        assert page.text_content("#conf-frame") == timeline["steps"][0]["tokens"]
+        assert page.text_content("#conf-frame") == timeline["passes"][0]["tokens"]
 
 
 def test_early_stop_reports_the_passes_cpython_saves(app: Recorded, cpython: dict) -> None:
@@ -155,7 +155,7 @@ def test_remask_revisions_are_struck_through_where_the_timeline_says(app: Record
     # find a seed whose remask decode takes a letter back (CPython), then show it
     for seed in range(200):  # revisions are rare with this model; steps 4 gives the most
         [t] = api.sample("py-shipped", 1, {"strategy": "remask", "steps": 4, "seed": seed})
-        if any(s["remasked"] for s in t["steps"]):
+        if any(s["remasked"] for s in t["passes"]):
             break
     else:
         pytest.fail("no remask revision in 200 seeds")
@@ -163,7 +163,7 @@ def test_remask_revisions_are_struck_through_where_the_timeline_says(app: Record
     page.fill("#lab-steps", "4")
     page.click("#lab-run")
     page.wait_for_function(
-        "s => pytoy.views.lab.timelines.remask.steps && "
+        "s => pytoy.views.lab.timelines.remask.passes && "
         "document.querySelector('#lab-seed').value === String(s)",
         arg=seed,
     )
@@ -173,7 +173,7 @@ def test_remask_revisions_are_struck_through_where_the_timeline_says(app: Record
         "rows => rows.slice(1).map(r => [...r.querySelectorAll('.tok')]"
         ".flatMap((c, i) => c.classList.contains('remasked') ? [i] : []))",
     )
-    assert struck == [s["remasked"] for s in t["steps"]]
+    assert struck == [s["remasked"] for s in t["passes"]]
     assert any(struck)
 
 

@@ -64,7 +64,7 @@ def test_section_one_frames_equal_cpython_reveal(app: Recorded, shipped: dict[st
     panels = (("#reveal-ar", "ar", None), ("#reveal-diffusion", "names", {"steps": steps}))
     for panel, session, decode in panels:
         want = api.reveal(shipped[session], "rahul", decode)
-        assert rows(page, panel) == [want["start"]] + [s["tokens"] for s in want["steps"]]
+        assert rows(page, panel) == [want["start"]] + [s["tokens"] for s in want["passes"]]
     assert len(rows(page, "#reveal-diffusion")) == 1 + steps < len(rows(page, "#reveal-ar"))
     page.click("#reveal-reset")
     assert page.get_attribute("#reveal", "data-frame") == "0"
@@ -151,8 +151,8 @@ def test_section_five_scrubber_shows_exactly_step_k(app: Recorded) -> None:
     page.click("#denoise-run")
     page.wait_for_function("() => window.pytoy.views.denoise.timeline !== null")
     timeline = page.evaluate("() => window.pytoy.views.denoise.timeline")
-    assert len(timeline["steps"]) == 3
-    frames = [timeline["start"]] + [s["tokens"] for s in timeline["steps"]]
+    assert len(timeline["passes"]) == 3
+    frames = [timeline["start"]] + [s["tokens"] for s in timeline["passes"]]
     for k, tokens in enumerate(frames):
         set_range(page, "#denoise-scrub", k)
         assert page.get_attribute("#denoise-frame", "data-tokens") == tokens

@@ -36,7 +36,7 @@ def test_sample_text_and_json(models):
     p = run("sample", models["names"], "-n", 3, "--json", "--strategy", "remask")
     tls = json.loads(p.stdout)["timelines"]
     assert len(tls) == 3 and all(tl["strategy"] == "remask" for tl in tls)
-    assert all(tl["steps"][-1]["tokens"] == tl["tokens"] for tl in tls)
+    assert all(tl["passes"][-1]["tokens"] == tl["tokens"] for tl in tls)
 
 
 def test_sample_timeline_shows_every_step(models):
@@ -83,7 +83,7 @@ def test_ar_model_samples_left_to_right(models):
     run("train", "names", "--arch", "ar", "--steps", 300, "--out", out)
     tls = json.loads(run("sample", out, "-n", 3, "--json").stdout)["timelines"]
     for tl in tls:
-        firsts = [st["committed"][0] for st in tl["steps"]]
+        firsts = [st["committed"][0] for st in tl["passes"]]
         assert firsts == sorted(firsts) and tl["strategy"] == "ar"
 
 

@@ -26,9 +26,9 @@ def test_race_reports_the_passes_its_timelines_took(models):
         r = compare.streaming(d, a, steps, seed=4)
         # confidence decoding of 7 hidden positions in K ≤ 7 passes takes exactly K; the AR
         # model takes one pass per letter and one for the end symbol (none after 7 letters)
-        assert r["diffusion_passes"] == len(r["diffusion"]["steps"]) == steps
+        assert r["diffusion_passes"] == len(r["diffusion"]["passes"]) == steps
         name = r["ar"]["text"]
-        assert r["ar_passes"] == len(r["ar"]["steps"]) == min(len(name) + 1, 7)
+        assert r["ar_passes"] == len(r["ar"]["passes"]) == min(len(name) + 1, 7)
         # the AR prefix grows one letter a pass; both end with the whole row readable
         assert r["ar_prefix"] == [*range(1, len(r["ar_prefix"])), 7]
         assert r["diffusion_prefix"][-1] == 7
@@ -36,7 +36,7 @@ def test_race_reports_the_passes_its_timelines_took(models):
 
 
 def test_readable_prefix_counts_letters_before_the_first_hole():
-    tl = {"answer_start": 3, "steps": [{"tokens": "ab>?x?"}, {"tokens": "ab>yx?"},
+    tl = {"answer_start": 3, "passes": [{"tokens": "ab>?x?"}, {"tokens": "ab>yx?"},
                                         {"tokens": "ab>yxz"}]}
     assert compare.readable_prefix(tl) == [0, 2, 3]
 

@@ -65,7 +65,7 @@ def test_schedule_edit_changes_how_many_letters_each_step_commits():
     assert out["ok"], out
     api.load("p", (REPO / "data" / "checkpoints" / "names.json").read_text())
     [t] = api.sample("p", 1, {"steps": 3, "seed": 0})
-    assert len(t["steps"][0]["committed"]) == 7
+    assert len(t["passes"][0]["committed"]) == 7
 
 
 def test_only_listed_functions_are_editable():

@@ -35,7 +35,7 @@ def hidden_start(B, L, fixed=()):
 
 def check_replay(x0, res):
     """Each step's tokens differ from the previous exactly at committed ∪ remasked."""
-    for b, steps in enumerate(res["steps"]):
+    for b, steps in enumerate(res["passes"]):
         prev = "".join(SYMBOLS[i] for i in x0[b])
         for st in steps:
             cur = st["tokens"]
@@ -66,7 +66,7 @@ def test_commit_counts_cover_and_disjoint_for_every_m_and_k(strategy):
         for K in range(1, M + 1):
             x0 = hidden_start(3, L, fixed)
             res = decode(x0, strategy=strategy, steps=K, temperature=1.0, seed=M * 10 + K)
-            for steps in res["steps"]:
+            for steps in res["passes"]:
                 assert [len(s["committed"]) for s in steps] == schedule(M, K)
                 seen = [i for s in steps for i in s["committed"]]
                 assert len(seen) == len(set(seen)) and set(seen) == set(range(M))
@@ -83,7 +83,7 @@ def test_more_steps_than_hidden_positions_stops_when_done():
 def test_confidence_commits_the_most_confident_hidden_positions():
     x0 = hidden_start(4, 6)
     res = decode(x0, steps=3, temperature=0.0)
-    for steps in res["steps"]:
+    for steps in res["passes"]:
         for st in steps:
             conf = st["confidence"]
             hidden_before = [i for i in range(6) if i in st["committed"]] + [
@@ -100,7 +100,7 @@ def test_threshold_extremes():
     assert (res["nfe"] == 1).all()
     res = decode(x0, strategy="threshold", tau=1.0)
     assert (res["nfe"] == 7).all()
-    assert all(len(s["committed"]) == 1 for steps in res["steps"] for s in steps)
+    assert all(len(s["committed"]) == 1 for steps in res["passes"] for s in steps)
     check_replay(x0, res)
 
 
@@ -109,7 +109,7 @@ def test_blocks_never_commit_ahead_of_an_unfinished_block():
     x0 = hidden_start(6, L)
     for K in (1, 4, 7, 10):
         res = decode(x0, strategy="blocks", block_size=size, steps=K, temperature=1.0, seed=K)
-        for steps in res["steps"]:
+        for steps in res["passes"]:
             done: set[int] = set()
             for st in steps:
                 for i in st["committed"]:  # every earlier block was already full
@@ -133,7 +133,7 @@ def test_blocks_finish_in_k_passes_where_numpy_integers_are_32_bit(monkeypatch):
 
 def test_ar_strategy_goes_left_to_right():
     res = decode(hidden_start(3, 6), strategy="ar")
-    for steps in res["steps"]:
+    for steps in res["passes"]:
         assert [s["committed"] for s in steps] == [[i] for i in range(6)]
 
 
@@ -151,7 +151,7 @@ def test_remask_revises_a_committed_token():
 
     x0 = hidden_start(1, 3)
     res = decode(x0, predict=predict, strategy="remask", steps=3, temperature=0.0)
-    steps = res["steps"][0]
+    steps = res["passes"][0]
     assert steps[0]["tokens"] == "a??"
     assert steps[1]["remasked"] == [0]
     assert "".join(SYMBOLS[i] for i in res["tokens"][0]) == "bbb"
@@ -170,7 +170,7 @@ def test_infilling_never_changes_fixed_characters(strategy):
     res = decode(x0, strategy=strategy, temperature=1.0, seed=4)
     for i, c in fixed:
         assert (res["tokens"][:, i] == c).all()
-    for steps in res["steps"]:
+    for steps in res["passes"]:
         for st in steps:
             assert all(st["tokens"][i] == SYMBOLS[c] for i, c in fixed)
             assert not {i for i, _ in fixed} & set(st["committed"] + st["remasked"])
@@ -192,7 +192,7 @@ def test_early_stop_commits_everything_when_the_gate_is_confident():
 
     res = decode(hidden_start(2, 6), predict=sure, steps=6, early_stop=0.9)
     assert (res["nfe"] == 1).all() and res["early"].all()
-    st = res["steps"][0][0]
+    st = res["passes"][0][0]
     assert st["gate"] >= 0.9 and sorted(st["committed"]) == list(range(6))
     res = decode(hidden_start(2, 6), steps=6, early_stop=None)
     assert (res["nfe"] == 6).all()
@@ -200,7 +200,7 @@ def test_early_stop_commits_everything_when_the_gate_is_confident():
 
 def test_gate_and_mean_match_the_confidences_of_hidden_positions():
     res = decode(hidden_start(3, 6), steps=6, temperature=1.0, seed=9)
-    for steps in res["steps"]:
+    for steps in res["passes"]:
         for st in steps:
             prev_hidden = [i for i, c in enumerate(st["tokens"]) if c == "?"] + st["committed"]
             confs = [st["confidence"][i] for i in prev_hidden]

@@ -41,9 +41,9 @@ def test_reveal_rahul_diffusion_vs_ar():
     assert diff["tokens"] == ar["tokens"] == "rahul__"
     assert diff["nfe"] == 3 and ar["nfe"] == 6  # five letters and the end symbol
     # AR commits strictly left to right; diffusion commits several at once, in any order
-    assert [s["committed"][0] for s in ar["steps"]] == [0, 1, 2, 3, 4, 5]
-    assert max(len(s["committed"]) for s in diff["steps"]) > 1
-    firsts = [i for s in diff["steps"] for i in s["committed"]]
+    assert [s["committed"][0] for s in ar["passes"]] == [0, 1, 2, 3, 4, 5]
+    assert max(len(s["committed"]) for s in diff["passes"]) > 1
+    firsts = [i for s in diff["passes"] for i in s["committed"]]
     assert firsts != sorted(firsts)
     # each confidence equals a fresh forward pass's probability of rahul's letter:
     # test_oracle_shipped.py::test_reveal_rahul_confidences_are_fresh_forward_pass_probabilities

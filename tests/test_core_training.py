@@ -64,7 +64,7 @@ def test_translator_gets_all_30_pairs_exactly():
     # the question and ">" stay fixed in every step
     for tl in tls:
         q = tl["start"][: tl["answer_start"]]
-        assert all(st["tokens"].startswith(q) for st in tl["steps"])
+        assert all(st["tokens"].startswith(q) for st in tl["passes"])
 
 
 def test_unseen_word_still_translates_and_is_flagged():

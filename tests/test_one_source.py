@@ -177,7 +177,7 @@ def test_a_registered_strategy_reaches_every_menu_the_url_and_the_browser(change
         "print(json.dumps(api.sample('m', 1, {'strategy': 'last', 'seed': 1})[0]))")))
     assert shown == want
     # right to left: each pass commits the rightmost hidden position
-    assert [s["committed"] for s in want["steps"]] == [[6], [5], [4], [3], [2], [1], [0]]
+    assert [s["committed"] for s in want["passes"]] == [[6], [5], [4], [3], [2], [1], [0]]
     help_text = cli_in(changed, "sample", "--help").stdout
     assert "last" in help_text
 

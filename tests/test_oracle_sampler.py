@@ -49,7 +49,7 @@ def run(seed: int = 0, banned: tuple[int, ...] = (), B: int = 1, **kw) -> tuple[
 
 
 def commits(res: dict, b: int = 0) -> list[list[int]]:
-    return [st["committed"] for st in res["steps"][b]]
+    return [st["committed"] for st in res["passes"][b]]
 
 
 def ts(pred: Scripted) -> list[float]:
@@ -72,7 +72,7 @@ def ts(pred: Scripted) -> list[float]:
 def test_each_strategy_commits_the_positions_worked_out_by_hand(kw, want):
     res, pred = run(**kw)
     assert commits(res) == want
-    assert res["steps"][0][-1]["tokens"] == "fabcde"  # argmax everywhere, `?` never proposed
+    assert res["passes"][0][-1]["tokens"] == "fabcde"  # argmax everywhere, `?` never proposed
     assert int(res["nfe"][0]) == len(pred.calls) == len(want)
     assert bool(res["early"][0]) == (kw.get("early_stop") == 0.2)
 
@@ -81,11 +81,11 @@ def test_each_strategy_commits_the_positions_worked_out_by_hand(kw, want):
                                       "remask"])
 def test_the_model_is_told_t_the_fraction_of_the_answer_still_hidden(strategy):
     res, pred = run(strategy=strategy, steps=5)
-    hidden_before = [st["hidden_before"] for st in res["steps"][0]]
+    hidden_before = [st["hidden_before"] for st in res["passes"][0]]
     assert ts(pred) == [h / Q for h in hidden_before]
     assert ts(pred)[0] == 1.0  # everything hidden at the first pass
     # ...and what it is shown is the previous pass's output, question included
-    for (x, _), st in zip(pred.calls[1:], res["steps"][0], strict=False):
+    for (x, _), st in zip(pred.calls[1:], res["passes"][0], strict=False):
         assert "".join(SYMBOLS[i] for i in x[0]) == st["tokens"]
 
 
@@ -103,7 +103,7 @@ def test_confidence_is_the_untempered_probability_of_the_proposed_letter(strateg
     off_peak = 0
     for seed in range(12):
         res, _ = run(seed=seed, strategy=strategy, temperature=0.7)
-        for st in res["steps"][0]:
+        for st in res["passes"][0]:
             for i in st["committed"]:
                 letter = SYMBOLS.index(st["tokens"][i])
                 assert st["confidence"][i] == round(PROBS[i - 1][letter], 6)
@@ -114,10 +114,10 @@ def test_confidence_is_the_untempered_probability_of_the_proposed_letter(strateg
 def test_a_banned_symbol_is_never_proposed_and_the_rest_renormalise():
     """Ban `a` (as the translator bans `>` in an answer): position 1's peak was `a`."""
     res, _ = run(strategy="confidence", banned=(0,))
-    final = res["steps"][0][-1]
+    final = res["passes"][0][-1]
     assert "a" not in final["tokens"]
     # its best remaining letters share (1 − 0.25)/6 each, renormalised over 1 − 0.25
-    first_pos1 = next(st for st in res["steps"][0] if 1 in st["committed"])
+    first_pos1 = next(st for st in res["passes"][0] if 1 in st["committed"])
     assert first_pos1["confidence"][1] == round((0.75 / 6) / 0.75, 6)
     assert first_pos1["tokens"][1] == "b"  # ties go to the first symbol
 
@@ -138,7 +138,7 @@ def test_remask_keeps_the_most_confident_and_hides_the_rest_again():
     never change); with K = 1 every position is committed at the only pass."""
     res, _ = run(strategy="remask")
     assert commits(res) == [[3], [5], [2], [4], [1]]
-    assert all(st["remasked"] == [] for st in res["steps"][0])
+    assert all(st["remasked"] == [] for st in res["passes"][0])
     res, _ = run(strategy="remask", steps=1)
     assert commits(res) == [[1, 2, 3, 4, 5]]
 
@@ -160,8 +160,8 @@ def test_schedule_against_a_hand_written_table(masked, steps, want):
 
 def test_gate_and_mean_are_the_least_and_mean_confidence_of_the_hidden():
     res, _ = run(strategy="confidence")
-    first = res["steps"][0][0]
+    first = res["passes"][0][0]
     assert first["gate"] == 0.25 and first["mean"] == round(sum(PEAK) / Q, 6)
-    second = res["steps"][0][1]  # position 3 (0.9) is no longer hidden
+    second = res["passes"][0][1]  # position 3 (0.9) is no longer hidden
     assert second["mean"] == round((0.25 + 0.45 + 0.35 + 0.6) / 4, 6)
     assert math.isclose(second["gate"], 0.25)

@@ -89,7 +89,7 @@ def test_reveal_rahul_confidences_are_fresh_forward_pass_probabilities(names):
     tl = api.reveal("pin-rahul", "rahul", {"steps": 3})
     target = b.vocab.encode("rahul__")
     x = np.full(7, b.vocab.mask_id)
-    for (want_pos, want_conf), st in zip(REVEAL, tl["steps"], strict=True):
+    for (want_pos, want_conf), st in zip(REVEAL, tl["passes"], strict=True):
         t = (x == b.vocab.mask_id).sum() / 7
         logits = forward(b.params, b.cfg, x[None, :], np.array([t]))[0][0]  # (L, V)
         logits[:, b.vocab.mask_id] = -np.inf  # `?` is never proposed

@@ -96,8 +96,8 @@ export class DenoiseView {
 
   show(timeline) {
     this.timeline = timeline;
-    this.el.scrub.max = String(timeline.steps.length);
-    this.scrubTo(timeline.steps.length);
+    this.el.scrub.max = String(timeline.passes.length);
+    this.scrubTo(timeline.passes.length);
   }
 
   /** Show step k of the timeline: 0 is the start row, k the state after pass k. */
@@ -105,7 +105,7 @@ export class DenoiseView {
     const t = this.timeline;
     this.el.scrub.value = String(k);
     this.el.scrubOut.value = String(k);
-    const tokens = k === 0 ? t.start : t.steps[k - 1].tokens;
+    const tokens = k === 0 ? t.start : t.passes[k - 1].tokens;
     this.el.frame.textContent = tokens;
     this.el.frame.dataset.tokens = tokens;
     this.root.dataset.step = String(k);

@@ -117,7 +117,7 @@ export class EditorView {
       } else {
         const [t] = await this.#client.call("sample", { name: "shipped", n: 1, decode: { steps: 3, seed: 0 } });
         renderTimeline(this.el.result, t);
-        const counts = t.steps.map((s) => s.committed.length);
+        const counts = t.passes.map((s) => s.committed.length);
         this.el.result.dataset.text = counts.join(" ");
         this.el.explain.textContent = `${EXPLAIN[this.qualname]} Letters committed per pass: ${counts.join(", ")}.`;
       }

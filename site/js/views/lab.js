@@ -74,7 +74,7 @@ export class LabView {
     this.el.grid.replaceChildren(...STRATEGIES.map((s) => {
       const box = el("div", { className: "timeline-box" });
       renderTimeline(box, timelines[s]);
-      const revised = timelines[s].steps.reduce((n, step) => n + step.remasked.length, 0);
+      const revised = timelines[s].passes.reduce((n, step) => n + step.remasked.length, 0);
       const caption = el("figcaption", {}, el("strong", {}, s), ` · ${timelines[s].nfe} passes`,
                          revised ? ` · ${revised} taken back` : "");
       return el("figure", { className: "lab-card", dataset: { strategy: s, nfe: String(timelines[s].nfe) } },
@@ -97,10 +97,10 @@ export class LabView {
   #showChart(timeline, without) {
     this.shown = timeline;
     const tau = Number(this.el.tau.value);
-    const x = timeline.steps.map((_, i) => i + 1);
-    this.plotted = { x, gate: timeline.steps.map((s) => s.gate), mean: timeline.steps.map((s) => s.mean), tau };
+    const x = timeline.passes.map((_, i) => i + 1);
+    this.plotted = { x, gate: timeline.passes.map((s) => s.gate), mean: timeline.passes.map((s) => s.mean), tau };
     this.#draw();
-    this.el.table.replaceChildren(...timeline.steps.map((s, i) => el("tr", {},
+    this.el.table.replaceChildren(...timeline.passes.map((s, i) => el("tr", {},
       el("td", {}, String(i + 1)), el("td", { className: "tokens" }, s.tokens),
       el("td", {}, s.gate.toFixed(3)), el("td", {}, s.mean.toFixed(3)))));
     this.el.scrub.max = String(x.length);
@@ -119,7 +119,7 @@ export class LabView {
 
   /** Show pass k's row and put the chart's cursor on it. */
   scrubTo(k) {
-    const step = this.shown.steps[k - 1];
+    const step = this.shown.passes[k - 1];
     this.el.scrub.value = String(k);
     this.el.scrubOut.value = String(k);
     this.el.frame.textContent = step.tokens;

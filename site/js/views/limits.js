@@ -33,7 +33,7 @@ export class LimitsView {
     const n = Math.max(race.ar_prefix.length, race.diffusion_prefix.length);
     const word = (tl, prefix, i) => {
       const k = prefix[Math.min(i, prefix.length - 1)];
-      const text = tl.steps[Math.min(i, tl.steps.length - 1)].tokens.slice(tl.answer_start, tl.answer_start + k);
+      const text = tl.passes[Math.min(i, tl.passes.length - 1)].tokens.slice(tl.answer_start, tl.answer_start + k);
       return el("td", { className: "tokens" }, text.replace(/_+$/, "") || "—");
     };
     this.el.stream.replaceChildren(...Array.from({ length: n }, (_, i) => el("tr", {},

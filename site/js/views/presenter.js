@@ -66,10 +66,10 @@ export class Presenter {
     if (!t) return;
     const { id, view } = t;
     if (id === "denoise") {
-      const last = view.timeline.steps.length;
+      const last = view.timeline.passes.length;
       view.scrubTo(to === null ? Math.min(last, Math.max(0, Number(view.el.scrub.value) + delta)) : to === "end" ? last : 0);
     } else if (id === "strategies") {
-      const last = view.shown.steps.length;
+      const last = view.shown.passes.length;
       view.scrubTo(to === null ? Math.min(last, Math.max(1, Number(view.el.scrub.value) + delta)) : to === "end" ? last : 1);
     } else {
       // section I and the race: frames 0…last

@@ -58,7 +58,7 @@ export class RevealView extends SteppedView {
   }
 
   get last() {
-    return Math.max(this.timelines.ar.steps.length, this.timelines.diffusion.steps.length);
+    return Math.max(this.timelines.ar.passes.length, this.timelines.diffusion.passes.length);
   }
 
   #draw() {
@@ -67,7 +67,7 @@ export class RevealView extends SteppedView {
     renderTimeline(this.el.ar, ar, { upto: this.frame, verdict: false });
     renderTimeline(this.el.diffusion, diffusion, { upto: this.frame, verdict: false });
     this.root.dataset.frame = String(this.frame);
-    const done = (t) => (this.frame >= t.steps.length ? "done" : `${t.steps.length - this.frame} to go`);
+    const done = (t) => (this.frame >= t.passes.length ? "done" : `${t.passes.length - this.frame} to go`);
     this.el.count.textContent = `pass ${this.frame} of ${this.last} · AR ${done(ar)}, diffusion ${done(diffusion)}`;
   }
 }

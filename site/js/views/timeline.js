@@ -15,16 +15,16 @@ export function renderTimeline(root, timeline, { upto = Infinity, verdict = true
   const rows = document.createElement("ol");
   rows.className = "timeline";
   rows.append(row("start", timeline.start, new Set(), new Set(), [], "", timeline.answer_start));
-  timeline.steps.forEach((step, i) => {
+  timeline.passes.forEach((step, i) => {
     rows.append(row(`step ${i + 1}`, step.tokens, new Set(step.committed), new Set(step.remasked),
                     step.confidence, step.candidates, timeline.answer_start));
   });
   [...rows.children].forEach((li, i) => {
     li.classList.toggle("future", i > upto);
-    li.classList.toggle("current", i === Math.min(upto, timeline.steps.length));
+    li.classList.toggle("current", i === Math.min(upto, timeline.passes.length));
   });
   const parts = [rows];
-  if (verdict && upto >= timeline.steps.length) parts.push(verdictLine(timeline));
+  if (verdict && upto >= timeline.passes.length) parts.push(verdictLine(timeline));
   root.replaceChildren(...parts);
   root.dataset.text = timeline.text;
 }
