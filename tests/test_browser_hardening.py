@@ -47,10 +47,23 @@ def test_a_download_cut_off_names_the_file(
         context.close()
 
 
+# In the log of worker messages: the reply to a train request ({step, done, paused}), and the
+# reply to the reset of section IV's model (its info, at step 0).
+IS_TRAIN_REPLY = "(m) => !m.event && m.ok && m.result && 'done' in m.result && 'paused' in m.result"
+IS_RESET_REPLY = (
+    "(m) => !m.event && m.ok && m.result && m.result.name === 'names' && m.result.step === 0"
+)
+
+
 def test_races_have_defined_outcomes(browser: Browser, site_url: str) -> None:
     """Train twice, sample and reset during training, a second tab: each does what it says."""
     with ready_page(browser, site_url + "#train") as rec:
         page = rec.page
+        # every message from the worker, in arrival order, until the reset below is done
+        page.evaluate(
+            "() => { window.__fromWorker = [];"
+            " pytoy.client.tap = (m) => window.__fromWorker.push(m); }"
+        )
         page.click("#train-start")  # 1000 steps of 128: long enough to act during the run
         page.wait_for_selector("#train[data-training=true]")
         assert page.is_disabled("#train-start") and page.is_disabled("#train-more")
@@ -73,7 +86,22 @@ def test_races_have_defined_outcomes(browser: Browser, site_url: str) -> None:
         page.click("#train-reset")
         page.wait_for_function("() => document.querySelector('#train').dataset.step === '0'")
         page.wait_for_selector("#train[data-training=false]")
-        page.wait_for_timeout(500)  # any late progress from the stopped run would show here
+        # the stopped run's reply is the last message it sends: once the page has it, it has
+        # seen any late progress, and none came after the reset's own reply
+        page.wait_for_function(f"() => window.__fromWorker.some({IS_TRAIN_REPLY})")
+        log = page.evaluate(
+            f"""() => {{
+              const log = window.__fromWorker;
+              pytoy.client.tap = null;
+              return {{
+                reset: log.findLastIndex({IS_RESET_REPLY}),
+                ended: log.findIndex({IS_TRAIN_REPLY}),
+                progress: log.flatMap((m, i) => (m.event === "progress" ? [i] : [])),
+              }};
+            }}"""
+        )
+        assert 0 <= log["reset"] < log["ended"], log
+        assert log["progress"] and max(log["progress"]) < log["reset"], log
         assert page.get_attribute("#train", "data-step") == "0"
         # and training works again afterwards
         train_more(page)
