@@ -31,11 +31,14 @@ missed, 2 if the list does not apply or the unmutated suite fails, 0 otherwise.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -449,21 +452,48 @@ def run_one(m: Mutation | None, timeout: float) -> dict:
         env.pop("CI", None)
         cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                "-m", "not browser", *test_files(work)]
+        proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        with _lock:
+            _running.add(proc)
         try:
-            p = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True,
-                               timeout=timeout)
+            output, _ = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            _stop(proc)
             return {"rc": None, "first": f"TIMEOUT after {timeout:.0f} s",
                     "seconds": time.monotonic() - start, "tail": ""}
+        finally:
+            with _lock:
+                _running.discard(proc)
     first = ""
-    for line in p.stdout.splitlines():
+    for line in output.splitlines():
         if line.startswith(("FAILED ", "ERROR ")):
             first = line.split(" ", 1)[1].split(" - ", 1)[0]
             break
-    if p.returncode not in (0, 1) and not first:
-        first = f"pytest exit status {p.returncode}"
-    return {"rc": p.returncode, "first": first, "seconds": time.monotonic() - start,
-            "tail": "\n".join((p.stdout + p.stderr).strip().splitlines()[-15:])}
+    if proc.returncode not in (0, 1) and not first:
+        first = f"pytest exit status {proc.returncode}"
+    return {"rc": proc.returncode, "first": first, "seconds": time.monotonic() - start,
+            "tail": "\n".join(output.strip().splitlines()[-15:])}
+
+
+_running: set[subprocess.Popen] = set()
+_lock = threading.Lock()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """End one test run this script started, and its children (its own session)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=10)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -508,7 +538,9 @@ def main(argv: list[str] | None = None) -> int:
     jobs: list[Mutation | None] = ([] if args.no_baseline else [None]) + list(chosen)
     results: dict[str | None, dict] = {}
     t0 = time.monotonic()
-    with ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
+    signal.signal(signal.SIGTERM, _interrupt)
+    pool = ThreadPoolExecutor(max_workers=max(args.jobs, 1))
+    try:
         futures = {pool.submit(run_one, m, args.timeout): m for m in jobs}
         for done, fut in enumerate(as_completed(futures), start=1):
             m = futures[fut]
@@ -518,6 +550,15 @@ def main(argv: list[str] | None = None) -> int:
                 else ("MISSED" if r["rc"] == 0 else r["first"])
             print(f"[{done}/{len(jobs)}] {name}: {verdict}  ({r['seconds']:.0f} s)",
                   file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        with _lock:
+            running = list(_running)
+        for proc in running:
+            _stop(proc)
+        print("interrupted: the test runs this script started were stopped", file=sys.stderr)
+        return 130
+    pool.shutdown()
 
     base = results.get(None)
     if base is not None and base["rc"] != 0:
