@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Install what building and testing need, skipping what is already there:
-# Debian's Chromium and Firefox ESR (browser tests), Node/npm (to fetch Pyodide's npm
-# package; puppeteer-core drives Firefox), the Python tools, and the pinned,
-# checksum-verified Pyodide assets.
+# Debian's Chromium and Firefox ESR (browser tests), WebKitGTK's WebDriver with its
+# MiniBrowser and Xvfb (the WebKit tests: Safari's engine, driven over W3C WebDriver), Node/npm
+# (to fetch Pyodide's npm package; puppeteer-core drives Firefox), the Python tools, and the
+# pinned, checksum-verified Pyodide assets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v firefox-esr >/dev/null 2>&1 || need+=(firefox-esr)
+# webkit2gtk-driver brings WebKitWebDriver and, through libwebkit2gtk-4.1-0, MiniBrowser
+command -v WebKitWebDriver >/dev/null 2>&1 || need+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -73,8 +73,24 @@ def violations(page: Page, selector: str) -> list[str]:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_nothing_in_any_section(app: Recorded, scheme: str) -> None:
     page = app.page
+    # The charts redraw in the scheme's colours on their media queries' change event. Media
+    # query lists report changes oldest first, so once this newer one has its event (or already
+    # matched: no change to report), every chart has redrawn.
+    page.evaluate(
+        """(dark) => {
+          const q = matchMedia('(prefers-color-scheme: dark)');
+          window.__schemeShown = q.matches === dark;
+          if (!window.__schemeShown) q.addEventListener('change', () => {
+            window.__schemeShown = true;
+          }, {once: true});
+        }""",
+        scheme == "dark",
+    )
     page.emulate_media(color_scheme=scheme)
-    page.wait_for_timeout(300)  # charts redraw in the scheme's colours
+    page.wait_for_function("() => window.__schemeShown === true")
+    assert page.evaluate("() => matchMedia('(prefers-color-scheme: dark)').matches") == (
+        scheme == "dark"
+    )
     # open what is folded, so its content is checked too
     page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
     found = {sel: violations(page, sel) for sel in SECTIONS}

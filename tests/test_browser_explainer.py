@@ -25,6 +25,15 @@ pytestmark = pytest.mark.browser
 CKPT = REPO / "data" / "checkpoints"
 # A connection that asks to save data (Chromium has no switch for it).
 SAVE_DATA = "Object.defineProperty(navigator, 'connection', {value: {saveData: true}});"
+# The type of every request the page sends its worker, in order (window.__toWorker).
+RECORD_REQUESTS = """
+window.__toWorker = [];
+const post = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (message, ...rest) {
+  window.__toWorker.push(message && message.type);
+  return post.call(this, message, ...rest);
+};
+"""
 
 
 @pytest.fixture(scope="module")
@@ -212,18 +221,21 @@ def test_the_whole_page_stayed_clean(app: Recorded, site_url: str) -> None:
 
 
 def test_save_data_asks_before_downloading_python(browser: Browser, site_url: str) -> None:
-    rec, context = open_recorded(browser, site_url, init_script=SAVE_DATA)
+    rec, context = open_recorded(browser, site_url, init_script=SAVE_DATA + RECORD_REQUESTS)
     page = rec.page
     try:
         button = page.wait_for_selector("#load-python")
         assert re.fullmatch(r"Load Python \(\d+\.\d MB\)", button.inner_text())
         page.wait_for_function("() => window.pytoy && window.pytoy.frames")
         assert page.evaluate("() => window.pytoy.frames.reveal.diffusion.text") == "rahul"
-        page.wait_for_timeout(1000)
-        assert page.get_attribute("body", "data-status") == "waiting"
+        # the page has made up its mind (it waits for the reader); booting would have sent the
+        # worker its init request by now, since starting Python sends it at once
+        page.wait_for_selector("body[data-status=waiting]")
+        assert "init" not in page.evaluate("() => window.__toWorker")
         assert not [u for u in rec.requests if "pyodide.asm.wasm" in u]
         button.click()
         page.wait_for_selector("body[data-status=ready]")
+        assert page.evaluate("() => window.__toWorker").count("init") == 1
         assert [u for u in rec.requests if "pyodide.asm.wasm" in u]
     finally:
         context.close()

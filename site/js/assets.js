@@ -13,14 +13,20 @@ export class MissingFileError extends Error {
   }
 }
 
+/** What the worker loads (boot.js's stages, and pyodide.js for the single file's classic
+ *  worker); the single file hands these to the worker as bytes (see workerAssets). */
+export const WORKER_FILES = ["pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
+  "python_stdlib.zip", "pyodide-lock.json", "numpy_wheel", "micropip_wheel", "packaging_wheel", "pytoy_wheel"];
+
 /**
  * Fetch and parse assets.json; return {url(name), size(name), bytes(names), version}.
  * In the single-file build the map is already in memory (globalThis.pytoyEmbedded.map, or
- * passed here as an object, `embedded: true`): then url(name) is the file's blob: URL and
- * source(name) the URL the file has in the site, which the worker redirects to the blob.
+ * passed here as an object, `embedded: true`): on the page url(name) is the file's blob:
+ * URL; in the worker the files come as bytes (content(name)) and url(name) is the URL the
+ * file has in the site (source(name)), which the worker's fetch answers from those bytes.
  */
 export async function loadAssetMap(mapUrl) {
-  if (mapUrl?.embedded) return embeddedAssetMap(withOwnUrls(mapUrl)); // in the worker
+  if (mapUrl?.embedded) return embeddedAssetMap(mapUrl); // in the worker
   if (globalThis.pytoyEmbedded) return embeddedAssetMap(globalThis.pytoyEmbedded.map);
   const href = new URL(mapUrl, globalThis.location.href).href;
   let response;
@@ -48,42 +54,63 @@ export async function loadAssetMap(mapUrl) {
   };
 }
 
-/** blob: URLs are not shared with a worker on file://: make new ones from the Blobs. */
-function withOwnUrls(map) {
-  const assets = Object.fromEntries(
-    Object.entries(map.assets).map(([n, e]) => [n, { ...e, blob: URL.createObjectURL(e.data) }]),
-  );
-  return { ...map, assets };
-}
-
 function embeddedAssetMap(map) {
   const entry = (name) => {
     const e = map.assets[name];
     if (!e) throw new Error(`the embedded asset map has no entry "${name}"`);
     return e;
   };
+  const source = (name) => new URL(entry(name).url, map.href).href;
   return {
     base: new URL("./", map.href).href,
     pyodideVersion: map.pyodide_version,
     embedded: map,
-    url: (name) => entry(name).blob,
-    source: (name) => new URL(entry(name).url, map.href).href,
+    url: (name) => entry(name).blob ?? source(name), // the page: blob: URLs; the worker: site URLs
+    source,
     path: (name) => entry(name).url,
     size: (name) => entry(name).size,
     bytes: (names) => names.reduce((sum, n) => sum + entry(n).size, 0),
+    content: (name) => entry(name).content, // the worker: the file's bytes (an ArrayBuffer)
   };
 }
 
-/** Single-file build, in the worker: fetches of the map's site URLs get the blob: URLs. */
+/**
+ * Single file, on the page: the worker's files as bytes, to move to it in init ({map,
+ * transfer}). Not as Blobs or blob: URLs: on file:// WebKit's workers can read neither (a
+ * fetch of one fails with "Load failed", Blob.arrayBuffer() with NotReadableError), while
+ * bytes moved by postMessage work in every engine.
+ */
+export async function workerAssets(map) {
+  const assets = {};
+  await Promise.all(WORKER_FILES.map(async (name) => {
+    const { blob, data, ...e } = map.assets[name];
+    assets[name] = { ...e, type: data.type, content: await data.arrayBuffer() };
+  }));
+  return { map: { ...map, assets }, transfer: Object.values(assets).map((e) => e.content) };
+}
+
+/**
+ * Single file, on the page: a classic worker script with Pyodide's own two scripts in front
+ * (on file:// WebKit's workers cannot importScripts a blob: URL; the page can compose one).
+ */
+export async function embeddedWorkerUrl(map, workerUrl) {
+  const script = await (await fetch(workerUrl)).blob();
+  const parts = ["pyodide.asm.js", "pyodide.js"].flatMap((n) => [map.assets[n].data, "\n;\n"]);
+  return URL.createObjectURL(new Blob([...parts, script], { type: "text/javascript" }));
+}
+
+/** Single file, in the worker: fetches of the site URLs of the files it was given are
+ *  answered from their bytes (each answer a fresh copy), every other fetch goes out. */
 export function redirectFetches(assets) {
-  const table = new Map(
-    Object.keys(assets.embedded.assets).map((n) => [assets.source(n), assets.url(n)]),
-  );
+  const table = new Map(Object.entries(assets.embedded.assets)
+    .filter(([, e]) => e.content).map(([n, e]) => [assets.source(n), e]));
   const original = globalThis.fetch.bind(globalThis);
   globalThis.fetch = (input, init) => {
     const href = input instanceof Request ? input.url : String(input);
-    const blob = table.get(href);
-    return original(blob ?? input, init);
+    const e = table.get(href);
+    if (!e) return original(input, init);
+    const headers = { "Content-Type": e.type || "application/octet-stream", "Content-Length": String(e.size) };
+    return Promise.resolve(new Response(init?.method === "HEAD" ? null : e.content, { status: 200, headers }));
   };
 }
 

@@ -62,8 +62,9 @@ export async function bootPython(mapUrl, onProgress) {
     } catch (e) {
       // The boot is over; the failed download's own rejection, which may still come, is
       // swallowed rather than reported twice (so the stray listeners stay).
+      // (embedded files cannot be missing: they are in memory; blob: URLs take no HEAD)
       const missing = e instanceof MissingFileError ? e
-        : await findMissing(spec.files.map(assets.url), assets.base);
+        : assets.embedded ? null : await findMissing(spec.files.map(assets.url), assets.base);
       const why = missing ? `${missing.file} is missing (${missing.status})` : lastLine(e);
       throw new BootError(spec.stage, `Could not load ${spec.label}: ${why}.`);
     }
@@ -71,16 +72,19 @@ export async function bootPython(mapUrl, onProgress) {
     return result;
   }
 
-  // Single file: Pyodide fetches by site URL, redirected to the embedded blob: URLs.
+  // Single file: Pyodide fetches by site URL, answered from the bytes the page sent.
   if (assets.embedded) redirectFetches(assets);
 
   const pyodide = await stage(runtime, async () => {
     let loadPyodide;
     if (assets.embedded) {
       // Single file: this worker is a classic script (file:// allows no blob: module
-      // workers) and Pyodide's pyodide.asm.js, which it would load by URL, is loaded here.
-      importScripts(assets.url("pyodide.asm.js"), assets.url("pyodide.js"));
+      // workers), and the page put Pyodide's pyodide.asm.js and pyodide.js in front of it
+      // (assets.js embeddedWorkerUrl), which Pyodide would otherwise load by URL.
       loadPyodide = globalThis.loadPyodide;
+      if (typeof loadPyodide !== "function" || typeof globalThis._createPyodideModule !== "function") {
+        throw new Error("the single-file worker was started without Pyodide's scripts in front of it");
+      }
     } else {
       ({ loadPyodide } = await import(assets.url("pyodide.mjs")));
     }
@@ -158,7 +162,7 @@ function strayFailure(watched) {
   };
 }
 
-/** Every URL by which a stage may fetch its files (site URL and, embedded, blob: URL). */
+/** Every URL by which a stage may fetch its files (its site URL; on the page, a blob: URL). */
 function watchedUrls(assets, names) {
   const urls = new Map();
   for (const name of names) {
@@ -171,9 +175,8 @@ function watchedUrls(assets, names) {
 /** The wheel's URL for micropip; in the single file, a copy in Pyodide's file system. */
 async function wheelUrl(pyodide, assets, name) {
   if (!assets.embedded) return assets.url(name);
-  const r = await fetch(assets.url(name));
   const path = `/tmp/${assets.path(name).split("/").pop()}`;
-  pyodide.FS.writeFile(path, new Uint8Array(await r.arrayBuffer()));
+  pyodide.FS.writeFile(path, new Uint8Array(assets.content(name)));
   return `emfs:${path}`;
 }
 

@@ -49,13 +49,14 @@ export class PythonClient {
     );
   }
 
-  /** Send {type, payload}; resolves with the result, rejects with a RequestError. */
-  request(type, payload = {}, { onProgress } = {}) {
+  /** Send {type, payload}; resolves with the result, rejects with a RequestError.
+   *  `transfer` lists ArrayBuffers in the payload to move to the worker rather than copy. */
+  request(type, payload = {}, { onProgress, transfer = [] } = {}) {
     if (this.#dead) return Promise.reject(this.#dead);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, onProgress });
-      this.#worker.postMessage({ id, type, payload });
+      this.#worker.postMessage({ id, type, payload }, transfer);
     });
   }
 

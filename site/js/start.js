@@ -5,7 +5,7 @@
 // connections; main.js's startPage() gets the boot under way. Booting takes 2.5 s or more,
 // so starting it first is the largest saving.
 
-import { loadAssetMap } from "./assets.js";
+import { embeddedWorkerUrl, loadAssetMap, workerAssets } from "./assets.js";
 import { PythonClient } from "./client.js";
 
 let started = null;
@@ -24,7 +24,9 @@ export function startPython() {
     // map. Single file: the map is in memory and travels in init.
     const bundled = Boolean(globalThis.pytoyEmbedded);
     const mapLoaded = bundled ? await loadAssetMap(mapUrl) : null;
-    const client = new PythonClient(new URL("./worker.js", import.meta.url), mapUrl.href);
+    const workerUrl = new URL("./worker.js", import.meta.url);
+    const client = new PythonClient(bundled ? await embeddedWorkerUrl(mapLoaded.embedded, workerUrl) : workerUrl,
+                                    mapUrl.href);
     const seen = [];
     let listener = null;
     let nowUnderway;
@@ -33,8 +35,9 @@ export function startPython() {
     const boot = () => {
       booting ??= (async () => {
         const t0 = performance.now();
-        const payload = bundled ? { assets: mapLoaded.embedded } : {};
-        const init = await client.request("init", payload, {
+        const { map, transfer } = bundled ? await workerAssets(mapLoaded.embedded) : { transfer: [] };
+        const init = await client.request("init", bundled ? { assets: map } : {}, {
+          transfer,
           onProgress: (p) => {
             nowUnderway();
             if (listener) listener(p);

@@ -1,6 +1,10 @@
 // The live loss chart (uPlot): the loss of every training batch (faint), its running
 // average (bold) and the loss floor (dashed). uPlot draws on a canvas, so its colours come
 // from the CSS custom properties in css/base.css, read again when the colour scheme changes.
+// Without the library (it failed to load: charts.js) the chart keeps its data and its area
+// says what failed and where the same numbers are; training goes on exactly as before.
+
+import { showChartProblem } from "../charts.js";
 
 // weight of the newest batch in the running average: a time constant of ~10 steps, short
 // enough to follow the fall of the first ~50 steps of batch 128, long enough to calm the noise
@@ -13,11 +17,18 @@ export class LossChart {
   #losses = [];
   #smooth = [];
   #floor = null;
+  #problem;
+  #where;
 
-  /** `uPlot` is the library's default export, loaded by main.js through the asset map. */
-  constructor(root, uPlot) {
+  /**
+   * `uPlot` is the library's default export, loaded by main.js through the asset map, or
+   * null if it failed: then `problem` says why and `where` where the numbers still are.
+   */
+  constructor(root, uPlot, { problem = "the chart library is not loaded", where = "" } = {}) {
     this.root = root;
     this.#uPlot = uPlot;
+    this.#problem = problem;
+    this.#where = where;
     this.#build();
     new ResizeObserver(() => this.#plot?.setSize(this.#size())).observe(root);
     matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.#build());
@@ -64,6 +75,7 @@ export class LossChart {
   }
 
   #build() {
+    if (!this.#uPlot) return showChartProblem(this.root, this.#problem, this.#where);
     const css = getComputedStyle(document.documentElement);
     const color = (name) => css.getPropertyValue(name).trim();
     const axis = (label) => ({

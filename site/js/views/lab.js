@@ -5,6 +5,7 @@
 // and a scrubber that moves the chart's cursor. "Adaptive early stop" decodes that strategy
 // again with early_stop = τ and reports the passes saved.
 
+import { showChartProblem } from "../charts.js";
 import { attempt, el, readNumber } from "../dom.js";
 import { defaultOf, strategies } from "../table.js";
 import { renderTimeline } from "./timeline.js";
@@ -20,9 +21,12 @@ export class LabView {
   shown = null; // the timeline the chart shows (the picked one, or its early-stopped decode)
   plotted = null; // {x, gate, mean, tau}: exactly what the chart was given
 
-  constructor(root, { frames, uPlot }) {
+  #chartProblem;
+
+  constructor(root, { frames, uPlot, chartProblem }) {
     this.root = root;
     this.#uPlot = uPlot;
+    this.#chartProblem = chartProblem;
     const $ = (s) => root.querySelector(s);
     this.el = { steps: $("#lab-steps"), tau: $("#lab-tau"), temperature: $("#lab-temperature"), seed: $("#lab-seed"),
                 run: $("#lab-run"), grid: $("#lab-grid"), message: $("#lab-message"),
@@ -136,6 +140,10 @@ export class LabView {
   }
 
   #draw() {
+    if (!this.#uPlot) {
+      return showChartProblem(this.el.chart, this.#chartProblem,
+                              "The table below lists the gate and mean confidence of every pass.");
+    }
     const { x, gate, mean, tau } = this.plotted;
     const css = getComputedStyle(document.documentElement);
     const color = (name) => css.getPropertyValue(name).trim();

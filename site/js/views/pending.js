@@ -22,7 +22,12 @@ export class Pending {
   }
 
   fail() {
+    this.say("Python did not load: the frames shown were computed when the page was built.");
+  }
+
+  /** Stop the clock and show `text` in every pending note instead. */
+  say(text) {
     clearInterval(this.#timer);
-    for (const n of this.nodes) n.textContent = "Python did not load: the frames shown were computed when the page was built.";
+    for (const n of this.nodes) n.textContent = text;
   }
 }

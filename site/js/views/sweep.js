@@ -3,6 +3,7 @@
 // baseline. The build computed it (frames.sweep); "Recompute" runs the same three calls in the
 // worker, one model at a time, with progress. Same code, same seed: the same numbers.
 
+import { showChartProblem } from "../charts.js";
 import { attempt, el } from "../dom.js";
 
 const MODELS = [["names", "shipped"], ["translate", "translate"], ["ar", "shipped-ar"]];
@@ -15,9 +16,12 @@ export class SweepView {
   sweep = null; // {names, translate, ar}: api.sweep results
   series = null; // what the chart was given
 
-  constructor(root, { frames, uPlot }) {
+  #chartProblem;
+
+  constructor(root, { frames, uPlot, chartProblem }) {
     this.root = root;
     this.#uPlot = uPlot;
+    this.#chartProblem = chartProblem;
     const $ = (s) => root.querySelector(s);
     this.el = { chart: $("#sweep-chart"), note: $("#sweep-note"), run: $("#sweep-run"), progress: $("#sweep-progress"),
                 message: $("#sweep-message"), table: $("#sweep-table tbody"), n: $("#sweep-n"),
@@ -93,6 +97,10 @@ export class SweepView {
   }
 
   #draw() {
+    if (!this.#uPlot) {
+      return showChartProblem(this.el.chart, this.#chartProblem,
+                              "The table below lists the same points: passes and quality for each model.");
+    }
     const { names, translate, ar } = this.sweep;
     const pts = {
       names: names.rows.filter((r) => r.kind === "steps"),

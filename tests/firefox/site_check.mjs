@@ -1,0 +1,57 @@
+// Open the served site in Firefox (WebDriver BiDi, puppeteer-core, the system firefox-esr);
+// every request that leaves the site's origin is aborted and recorded. Boot, then through
+// window.pytoy.client: train a fresh names model, sample it, translate with the shipped
+// translator; print one JSON report on stdout.
+//   node tests/firefox/site_check.mjs <site URL> <names.txt> <steps> <word,word,...>
+import fs from "node:fs";
+import puppeteer from "puppeteer-core";
+
+const [url, namesPath, stepsArg, wordsArg] = process.argv.slice(2);
+const browser = await puppeteer.launch({
+  browser: "firefox",
+  executablePath: process.env.PYTOY_FIREFOX ?? "/usr/bin/firefox-esr",
+  headless: true,
+  protocol: "webDriverBiDi",
+});
+try {
+  const page = await browser.newPage();
+  const errors = [];
+  const foreign = [];
+  const origin = new URL(url).origin;
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.setRequestInterception(true);
+  page.on("request", (r) => {
+    if (new URL(r.url()).origin === origin || /^(blob|data):/.test(r.url())) r.continue();
+    else { foreign.push(r.url()); r.abort(); }
+  });
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.waitForSelector("body[data-status=ready], body[data-status=error]", { timeout: 300000 });
+  const ready = (Date.now() - t0) / 1000;
+  const status = await page.evaluate(() => document.body.dataset.status);
+  let run = null;
+  if (status === "ready") {
+    run = await page.evaluate(async (names, steps, words) => {
+      const c = window.pytoy.client;
+      await c.request("reset", { name: "ff-site", task: "names", text: names });
+      const losses = [], seen = [];
+      const result = await c.request("train", { name: "ff-site", steps, chunk: 25 },
+        { onProgress: (p) => { losses.push(...p.losses); seen.push(p.step); } });
+      const sample = await c.call("sample", { name: "ff-site", n: 1, decode: { seed: 0 } });
+      const translated = await c.call("translate", { name: "translate", words, decode: { temperature: 0 } });
+      return { losses, seen, result, sample, translated };
+    }, fs.readFileSync(namesPath, "utf8"), Number(stepsArg), wordsArg.split(","));
+  }
+  const page_ = await page.evaluate(() => ({
+    statusText: document.querySelector("#status")?.innerText ?? "",
+    failed: document.body.dataset.failed ?? null,
+    versions: document.querySelector("#versions")?.textContent ?? "",
+    charts: ["#loss-chart", "#translate-chart", "#conf-chart", "#sweep-chart"]
+      .map((c) => document.querySelectorAll(c + " canvas").length),
+    userAgent: navigator.userAgent,
+  }));
+  console.log(JSON.stringify({ status, ready, ...page_, run, errors, foreign }));
+} finally {
+  await browser.close();
+}
