@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from pytoy import api
-from pytoy.defaults import default
+from pytoy.defaults import choices, default
 from tests.conftest import REPO, Recorded
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 CKPT = REPO / "data" / "checkpoints"
-STRATEGIES = ["random", "confidence", "threshold", "blocks", "remask"]
+STRATEGIES = list(choices("decode", "strategy"))  # every registered strategy
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_section_xiii_follows_the_race(app: Recorded, cpython: dict) -> None:
 # --- IX: the lab and the confidence chart ----------------------------------------------------
 
 
-def test_the_lab_decodes_five_ways_like_cpython(app: Recorded, cpython: dict) -> None:
+def test_the_lab_decodes_every_registered_way_like_cpython(app: Recorded, cpython: dict) -> None:
     page = app.page
     page.fill("#lab-seed", "3")
     page.fill("#lab-steps", "3")
@@ -103,6 +103,7 @@ def test_the_lab_decodes_five_ways_like_cpython(app: Recorded, cpython: dict) ->
     page.click("#lab-run")
     page.wait_for_function("() => pytoy.views.lab.timelines.confidence.K === 3")
     shown = page.evaluate("() => pytoy.views.lab.timelines")
+    assert sorted(shown) == sorted(STRATEGIES)
     for s in STRATEGIES:
         decode = {"strategy": s, "steps": 3, "tau": 0.6, "temperature": 0.8, "seed": 3}
         [want] = api.sample(cpython["shipped"], 1, decode)
