@@ -3,7 +3,7 @@
 ``tests/firefox/site_check.mjs`` opens the site from the session's server (requests that
 leave its origin are aborted and recorded), waits until it is ready, then trains a fresh
 model through the worker protocol, samples it and asks the shipped translator: every number
-must be CPython's. One boot; the single file's Firefox run is in tests/test_bundle.py.
+must be CPython's. One boot; the single file's Firefox run is in tests/test_single_file.py.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from buildtools.bundle import BUNDLE_NAME
+from buildtools.single_file import FILE_NAME
 from pytoy import api
 from tests.conftest import REPO
 from tests.webkit import WebKit, missing
@@ -188,9 +188,9 @@ def test_the_single_file_runs_from_file_url(
     webkit: WebKit, site_dir: Path, reference: dict[str, Any]
 ) -> None:
     """Opened from file:// (a new page, its own boot): ready, CPython's losses, translate."""
-    bundle = site_dir.parent / BUNDLE_NAME
-    assert bundle.is_file(), "the build did not write the single-file page"
-    open_ready(webkit, bundle.as_uri())
+    single = site_dir.parent / FILE_NAME
+    assert single.is_file(), "the build did not write the single-file page"
+    open_ready(webkit, single.as_uri())
     assert webkit.url.startswith("file://")
     got = webkit.run_async(TRAIN_JS, NAMES_TEXT, STEPS)
     assert max(abs(a - b) for a, b in zip(got["losses"], reference["losses"], strict=True)) <= 1e-9
