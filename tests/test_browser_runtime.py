@@ -216,7 +216,8 @@ def test_python_errors_arrive_as_one_line_messages(app: Recorded) -> None:
     assert "no_such_function" in e["unknown_function"]["message"]
     assert e["private_function"]["type"] == "ValueError"
     assert e["bad_value"]["type"] == "ValueError"
-    assert e["bad_value"]["message"].startswith("learning rate must be between 0.0001 and 100, got -1")
+    msg = e["bad_value"]["message"]
+    assert msg.startswith("learning rate must be between 0.0001 and 100, got -1")
     assert e["bad_data"]["type"] == "DataError"
     assert e["unknown_type"]["type"] == "ProtocolError"
     for err in e.values():
