@@ -87,6 +87,30 @@ def test_the_html_types_no_option_value_or_bound_of_a_setting():
     assert "<option>" not in page  # options typed without a value (e.g. pass counts)
 
 
+def test_every_registered_strategy_is_in_the_served_table_with_its_description():
+    from pytoy import api
+    from pytoy.sampling import STRATEGIES, DecodeSettings
+
+    table = api.defaults()["decode"]["strategy"]["choices"]
+    assert list(table) == list(STRATEGIES)
+    for name, registered in STRATEGIES.items():
+        assert table[name] == registered.description and len(table[name]) > 20
+        assert DecodeSettings(name).strategy == name
+    with pytest.raises(ValueError, match="unknown strategy 'nope'; choose one of random, "):
+        DecodeSettings("nope")
+
+
+def test_a_setting_at_its_own_bounds_is_accepted_and_just_past_them_refused():
+    from pytoy.sampling import DecodeSettings
+
+    lo, hi = DEFAULTS["decode"]["temperature"]["min"], DEFAULTS["decode"]["temperature"]["max"]
+    assert DecodeSettings(temperature=lo).temperature == lo
+    assert DecodeSettings(temperature=hi).temperature == hi
+    for bad in (lo - 0.01, hi + 0.01):
+        with pytest.raises(ValueError, match="temperature must be between"):
+            DecodeSettings(temperature=bad)
+
+
 # --- a changed copy of pytoy, built and opened --------------------------------------------
 
 LAST = '''
