@@ -325,7 +325,8 @@ def test_query_string_settings_are_read_and_clamped(
         ("?lr=abc&batch=99999&seed=-4&other=1#train", (str(default("train", "lr")), "4096", "0")),
     ]:
         page = open_page(site_url + query).page
-        page.wait_for_function("() => document.querySelector('#train-lr').value !== ''")
+        # the build gives the box the default; wait until section IV has applied the URL's
+        page.wait_for_function("() => window.pytoy?.train !== undefined")
         got = tuple(page.input_value(s) for s in ("#train-lr", "#train-batch", "#train-seed"))
         assert got == want, query
         page.close()
