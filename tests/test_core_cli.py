@@ -1,8 +1,10 @@
 """The CLI, end to end through subprocesses: every command, --json, and bad input."""
 
 import json
+import math
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -66,7 +68,20 @@ def test_translate_and_evaluate(models):
     r = json.loads(run("evaluate", models["tr"], "--json").stdout)
     assert r["exact_match"]["total"] == 30 and r["exact_match"]["correct"] >= 25
     r = json.loads(run("evaluate", models["names"], "--json").stdout)
-    assert r["all_loss"]["floor"]["exact"] and r["nll"]["bits_per_char"] > 0
+    # the 40 training names (no held-out split by default). Scored: each letter and one end
+    # symbol `_` where it fits (a 7-letter name fills the field). bits/char = nats/word ·
+    # words / scored symbols / ln 2; the add-one unigram model counted here by hand.
+    words = (ROOT / "data" / "names.txt").read_text().split()
+    assert (r["words"], r["split"], r["steps_trained"]) == (40, "training", 600)
+    assert r["all_loss"]["floor"]["exact"]
+    scored = [w + "_" * (len(w) < 7) for w in words]
+    chars = sum(map(len, scored))
+    assert r["nll"]["bits_per_char"] == pytest.approx(
+        r["nll"]["nats_per_word"] * 40 / chars / math.log(2), rel=1e-12)
+    counts = Counter("".join(scored)) + Counter(set("".join(words)) | {"_"})
+    unigram = -sum(math.log(counts[c] / counts.total()) for w in scored for c in w)
+    assert r["unigram_bits_per_char"] == pytest.approx(unigram / chars / math.log(2), rel=1e-12)
+    assert r["nll"]["bits_per_char"] < r["unigram_bits_per_char"] - 2  # 600 steps learn a lot
     text = run("evaluate", models["names"]).stdout
     assert "bits/char" in text and "floor 0.4061 (exact)" in text
 

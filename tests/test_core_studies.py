@@ -1,6 +1,10 @@
 """The two experiments run end to end (tiny budgets here; the real run is a script)."""
 
+import math
+from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from pytoy import api, studies
 
@@ -21,4 +25,24 @@ def test_likelihood_study_reports_both_models_on_the_same_words():
     r = studies.likelihood(text, steps=30)
     assert r["held_out_words"] == 20
     assert r["diffusion"]["kind"] == "elbo upper bound" and r["ar"]["kind"] == "exact"
+    # the same 20 held-out words for both models, none of them trained on
+    d, a = api.info("study-diffusion"), api.info("study-ar")
+    assert d["val_items"] == a["val_items"] and len(a["val_items"]) == 20
+    assert d["train_items"] == a["train_items"] and len(a["train_items"]) == 180
+    assert sorted(a["val_items"] + a["train_items"]) == sorted(text.split())
+    # the unigram figure, counted by hand: add-one over letters and `_`, fitted on the 180
+    # training words, scored on the 20 held-out ones (a letter each and an end symbol where
+    # it fits in the field)
+    width = max(map(len, text.split()))
+    def scored(w):
+        return w + "_" * (len(w) < width)
+    counts = Counter("".join(map(scored, a["train_items"]))) + Counter(
+        set(a["vocab"]["chars"]) | {"_"})
+    nats = -sum(math.log(counts[c] / counts.total()) for w in a["val_items"] for c in scored(w))
+    chars = sum(len(scored(w)) for w in a["val_items"])
+    assert r["unigram_bits_per_char"] == pytest.approx(nats / chars / math.log(2), rel=1e-12)
+    # both figures share that denominator: bits/char · chars · ln 2 / 20 = nats/word
+    for kind in ("diffusion", "ar"):
+        assert r[kind]["bits_per_char"] * chars * math.log(2) / 20 == pytest.approx(
+            r[kind]["nats_per_word"], rel=1e-12)
     assert r["gap_bits_per_char"] == r["diffusion"]["bits_per_char"] - r["ar"]["bits_per_char"]
