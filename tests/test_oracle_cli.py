@@ -94,7 +94,7 @@ def test_early_stop_zero_commits_everything_in_the_first_pass(capsys, files):
     rc, stdout, err = main(capsys, "sample", path, "-n", 4, "--early-stop", 0, "--json")
     assert rc == 0, err
     tls = json.loads(stdout)["timelines"]
-    assert [(tl["nfe"], tl["early_stopped"], len(tl["steps"])) for tl in tls] == [
+    assert [(tl["nfe"], tl["early_stopped"], len(tl["passes"])) for tl in tls] == [
         (1, True, 1)] * 4
     assert all("?" not in tl["tokens"] for tl in tls)
     # without it (and at level 1, which an untrained model never reaches): one pass each
@@ -112,11 +112,11 @@ def test_decode_flags_reach_the_sampler(capsys, files):
     tls = json.loads(stdout)["timelines"]
     # random, K = 2 over 5 hidden positions: 3 then 2 commits (LLaDA's schedule)
     assert all(tl["strategy"] == "random" and tl["K"] == 2 for tl in tls)
-    assert all([len(s["committed"]) for s in tl["steps"]] == [3, 2] for tl in tls)
+    assert all([len(s["committed"]) for s in tl["passes"]] == [3, 2] for tl in tls)
     rc, stdout, err = main(capsys, "sample", path, "-n", 2, "--strategy", "blocks",
                            "--block-size", 2, "--json")
     for tl in json.loads(stdout)["timelines"]:
-        firsts = [min(s["committed"]) // 2 for s in tl["steps"]]
+        firsts = [min(s["committed"]) // 2 for s in tl["passes"]]
         assert firsts == sorted(firsts)  # blocks of 2, left to right
 
 
@@ -187,7 +187,7 @@ def test_the_shared_denominator_through_the_cli(capsys):
     (["evaluate", "{nan}"], "weight w1 contains non-finite numbers"),
     (["train", "names", "--steps", "-1", "--out", "{d}/x.json"], "--steps must be between"),
     (["train", "names", "--hidden", "0", "--out", "{d}/x.json"], "--hidden must be between"),
-    (["train", "names", "--loss", "l2", "--out", "{d}/x.json"], "invalid choice: 'l2'"),
+    (["train", "names", "--loss", "l2", "--out", "{d}/x.json"], "unknown loss 'l2'; choose one of all, elbo"),
     (["train", "names", "--momentum", "1", "--out", "{d}/x.json"], "--momentum must be"),
     (["sample", "{names}", "--early-stop", "1.5"], "--early-stop must be between"),
     (["sample", "{names}", "--tau", "-0.1"], "--tau must be between"),
