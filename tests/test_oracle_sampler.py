@@ -122,6 +122,25 @@ def test_a_banned_symbol_is_never_proposed_and_the_rest_renormalise():
     assert first_pos1["tokens"][1] == "b"  # ties go to the first symbol
 
 
+def test_the_ar_decoder_never_proposes_the_mask_even_when_it_is_the_likeliest():
+    """The AR decoder (the baseline's own sampler) with the same script: `?` scores highest."""
+    from pytoy import ar
+
+    pred = Scripted()
+    x0 = np.full((40, Q + 1), MASK)
+    x0[:, 0] = SYMBOLS.index("f")
+    maskable = np.array([False] + [True] * Q)
+    res = ar.decode(pred, SYMBOLS, MASK, SYMBOLS.index("_"), maskable, x0, 1.0,
+                    np.random.default_rng(0))
+    assert not (res["tokens"] == MASK).any()
+    # each confidence is the untempered probability of what was written, `?` removed
+    for tl in res["passes"]:
+        for st in tl:
+            (i,) = st["committed"][:1] or (None,)
+            if i is not None:
+                assert st["confidence"][i] == round(PROBS[i - 1][SYMBOLS.index(st["tokens"][i])], 6)
+
+
 def test_random_strategy_commits_the_schedules_counts_in_no_fixed_order():
     orders = set()
     for seed in range(20):
