@@ -28,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,10 +61,70 @@ THROUGHPUT = f"""(async () => {{
 }})()"""
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+GROUPS = ("page main thread", "worker (Python)", "JIT / wasm compiler threads", "other")
+
+
+def _descendants(root: int) -> list[int]:
+    kids: dict[int, list[int]] = defaultdict(list)
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                stat = Path(f"/proc/{d}/stat").read_text()
+            except OSError:
+                continue
+            kids[int(stat.rsplit(")", 1)[1].split()[1])].append(int(d))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += kids.get(pid, [])
+    return out
+
+
+def _group(process: str, cmdline: str, thread: str) -> str:
+    """Which part of the work a thread does, by its name (Linux thread names, 15 chars)."""
+    if process == "WebKitWebProces" or "--type=renderer" in cmdline:
+        if thread in ("WebKitWebProces", "chromium"):
+            return GROUPS[0]
+        if thread.startswith(("WebCore: Worker", "DedicatedWorker")):
+            return GROUPS[1]
+        # JSC: "JIT Worklist Helper Thread", "Wasm Worklist Helper Thread", "JITWorker";
+        # V8 compiles wasm and JS on its thread pool ("ThreadPoolForegroundWorker")
+        if thread.endswith("Helper Thread") or thread.startswith(("JITWorker", "ThreadPoolForeg")):
+            return GROUPS[2]
+    return GROUPS[3]
+
+
+def cpu_seconds(root: int, skip: int | None = None) -> dict[str, float]:
+    """CPU seconds used so far by the processes under ``root``, by GROUPS.
+
+    CPU time, not wall time: on a shared machine it says where an engine's work goes even
+    when other work slows everything down."""
+    out: dict[str, float] = defaultdict(float)
+    for pid in _descendants(root):
+        if pid == skip:
+            continue
+        try:
+            process = Path(f"/proc/{pid}/comm").read_text().strip()
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                stat = Path(f"/proc/{pid}/task/{tid}/stat").read_text()
+                thread = stat[stat.index("(") + 1:stat.rindex(")")]
+                fields = stat.rsplit(")", 1)[1].split()
+                out[_group(process, cmdline, thread)] += (int(fields[11]) + int(fields[12])) / TICK
+        except (OSError, ValueError):
+            continue  # a process or thread that ended meanwhile
+    return out
+
+
 class Engine:
     """One page at a time in one engine: open(url), value(expression), wait(expression)."""
 
     name = ""
+
+    def cpu(self) -> dict[str, float]:
+        raise NotImplementedError
 
     def open(self, url: str) -> None:
         raise NotImplementedError
@@ -98,6 +159,9 @@ class Chromium(Engine):
     def value(self, expression: str) -> object:
         return self.page.evaluate(expression)
 
+    def cpu(self) -> dict[str, float]:
+        return cpu_seconds(os.getpid(), skip=os.getpid())  # Playwright's driver and Chromium
+
     def close(self) -> None:
         self.context.close()
 
@@ -113,6 +177,9 @@ class MiniBrowser(Engine):
 
     def value(self, expression: str) -> object:
         return self.wk.run_async(expression)
+
+    def cpu(self) -> dict[str, float]:
+        return cpu_seconds(self.wk.driver_pid)  # WebKitWebDriver, MiniBrowser, its processes
 
     def close(self) -> None:
         self.wk.close()
@@ -133,9 +200,11 @@ def measure(make: Callable[[], Engine], url: str, runs: dict, last: bool) -> Non
     for kind in ("bare", "probe", "ours"):  # ours last: its booted page measures training
         engine = make()
         try:
+            before = engine.cpu()
             if kind == "ours":
                 engine.open(url + "#train")
                 runs["ready"].append(engine.wait(TRAIN_MARK) / 1000)
+                add_cpu(runs["cpu_ours"], before, engine.cpu())
                 engine.wait("document.body.dataset.status === 'ready'")
                 for k, v in stage_seconds(engine.value(STAGES)).items():
                     runs["stages"].setdefault(k, []).append(v)
@@ -148,6 +217,7 @@ def measure(make: Callable[[], Engine], url: str, runs: dict, last: bool) -> Non
             elif kind == "bare":
                 engine.open(url + "bench/bare.html")
                 runs["bare"].append(engine.wait("window.__readyAt") / 1000)
+                add_cpu(runs["cpu_bare"], before, engine.cpu())
             else:
                 engine.open(url + "bench/boot_probe.html")
                 probe = engine.wait("window.__probe")
@@ -158,6 +228,12 @@ def measure(make: Callable[[], Engine], url: str, runs: dict, last: bool) -> Non
                     runs["probe"].setdefault(name, []).append(ms / 1000)
         finally:
             engine.close()
+
+
+def add_cpu(into: dict[str, list[float]], before: dict[str, float], after: dict[str, float]
+            ) -> None:
+    for g in GROUPS:
+        into.setdefault(g, []).append(after.get(g, 0.0) - before.get(g, 0.0))
 
 
 def med(xs: list[float]) -> float:
@@ -191,6 +267,19 @@ def report(results: dict[str, dict], repeats: int, load: tuple[str, str], wall: 
         row("training as the page does it (worker protocol, wall)", med(c["wall_eps"]),
             med(w["wall_eps"]), "examples/s", 0),
         "",
+        "CPU seconds until ready, by thread (summed over the engine's processes; CPU time,",
+        "so other work on the machine changes it little):",
+        "",
+        "| thread | Chromium: bare page | WebKit: bare page | Chromium: our page | "
+        "WebKit: our page |",
+        "|---|---|---|---|---|",
+        *[f"| {g} | {med(c['cpu_bare'][g]):.2f} | {med(w['cpu_bare'][g]):.2f} | "
+          f"{med(c['cpu_ours'][g]):.2f} | {med(w['cpu_ours'][g]):.2f} |" for g in GROUPS],
+        f"| **all** | {sum(med(c['cpu_bare'][g]) for g in GROUPS):.2f} | "
+        f"{sum(med(w['cpu_bare'][g]) for g in GROUPS):.2f} | "
+        f"{sum(med(c['cpu_ours'][g]) for g in GROUPS):.2f} | "
+        f"{sum(med(w['cpu_ours'][g]) for g in GROUPS):.2f} |",
+        "",
         "Our page's boot stages (what its status list shows):",
         "",
         "| stage | Chromium | WebKit | WebKit / Chromium |",
@@ -222,7 +311,8 @@ def main() -> None:
     t0 = time.time()
     load0 = " ".join(f"{x:.2f}" for x in os.getloadavg())
     results = {name: {"ready": [], "bare": [], "stages": {}, "probe": {}, "probe_boot": [],
-                      "python_eps": [], "wall_eps": []} for name in ("Chromium", "WebKit")}
+                      "python_eps": [], "wall_eps": [], "cpu_ours": {}, "cpu_bare": {}}
+               for name in ("Chromium", "WebKit")}
     with tempfile.TemporaryDirectory() as tmp:
         print("building the site …", flush=True)
         site = build_site(Path(tmp))

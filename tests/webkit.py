@@ -210,6 +210,11 @@ class WebKit:
         self._cmd("POST", "/url", {"url": url})
 
     @property
+    def driver_pid(self) -> int:
+        """WebKitWebDriver's process id (MiniBrowser and WebKit's processes run under it)."""
+        return self._procs[-1].pid
+
+    @property
     def url(self) -> str:
         return self._cmd("GET", "/url")
 
