@@ -95,13 +95,16 @@ def load(name: str, ckpt: dict | str, task: str | None = None, arch: str | None 
     try:
         d = json.loads(ckpt) if isinstance(ckpt, str) else ckpt
     except json.JSONDecodeError as e:
-        raise checkpoint.CheckpointError(f"not a checkpoint: the file is not JSON ({e.msg} at "
-                                         f"line {e.lineno}, column {e.colno})") from None
+        # e.msg may end in "at" itself ("Unterminated string starting at"): no second "at"
+        where = f"line {e.lineno}, column {e.colno}"
+        what = f"{e.msg} {where}" if e.msg.endswith(" at") else f"{e.msg} at {where}"
+        raise checkpoint.CheckpointError(f"not a checkpoint: the file is not JSON ({what})"
+                                         ) from None
     b = checkpoint.from_dict(d)
     for what, want, got in (("task", task, b.task), ("kind of model", arch, b.cfg.arch)):
         if want is not None and got != want:
-            raise checkpoint.CheckpointError(f"this checkpoint is a {got} model; this section "
-                                             f"needs a {want} model ({what})")
+            raise checkpoint.CheckpointError(f"this checkpoint's {what} is {got}; this section "
+                                             f"needs {want}")
     items = data.parse_lines("\n".join(b.train_items), b.task) if b.train_items else []
     if not items:
         raise checkpoint.CheckpointError("checkpoint lists no training items")

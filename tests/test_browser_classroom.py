@@ -149,11 +149,11 @@ def damaged(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         ),
         "a translator": (
             (REPO / "data" / "checkpoints" / "translate.json").read_text(),
-            "this checkpoint is a translate model; this section needs a names model (task)",
+            "this checkpoint's task is translate; this section needs names",
         ),
         "an AR model": (
             (REPO / "data" / "checkpoints" / "names-ar.json").read_text(),
-            "this checkpoint is a ar model; this section needs a diffusion model (kind of model)",
+            "this checkpoint's kind of model is ar; this section needs diffusion",
         ),
         "empty object": ("{}", "not a pytoy checkpoint (missing format marker)"),
         "no weights": (
