@@ -255,8 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result))
     elif args.command == "train":
+        loss = result["final_loss"]
         print(f"saved {result['out']}: {result['steps']} steps, final loss "
-              f"{result['final_loss']:.4f}")
+              + ("none (no step trained)" if loss is None else f"{loss:.4f}"))
     elif args.command == "evaluate":
         print(_text_report(result))
     elif args.command == "sweep":

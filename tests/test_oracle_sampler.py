@@ -184,3 +184,23 @@ def test_gate_and_mean_are_the_least_and_mean_confidence_of_the_hidden():
     second = res["passes"][0][1]  # position 3 (0.9) is no longer hidden
     assert second["mean"] == round((0.25 + 0.45 + 0.35 + 0.6) / 4, 6)
     assert math.isclose(second["gate"], 0.25)
+
+
+def test_a_translator_never_writes_the_separator_inside_its_answer():
+    """generate.run bans `>` in the answer even when the model's logits favour it most."""
+    import json as _json
+
+    from pytoy import checkpoint, generate
+    from tests.conftest import REPO
+
+    b = checkpoint.from_dict(_json.loads((REPO / "data/checkpoints/translate.json").read_text()))
+    sep = b.vocab.sep_id
+
+    def favour_sep(x, t):
+        logits = np.zeros((x.shape[0], x.shape[1], b.vocab.size))
+        logits[..., sep] = 9.0
+        return logits
+
+    b.predictor = lambda: favour_sep
+    tls = generate.translate(b, ["hello", "water"], None)
+    assert all(">" not in tl["text"] for tl in tls)
