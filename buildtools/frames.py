@@ -78,6 +78,8 @@ def compute(repo: Path) -> dict:
     }
 
 
-def write(path: Path, repo: Path) -> Path:
-    path.write_text(json.dumps(compute(repo), separators=(",", ":")) + "\n", encoding="utf-8")
-    return path
+def write(path: Path, repo: Path) -> dict:
+    """Write frames.json and return what it holds (the build checks the sections' keys)."""
+    computed = compute(repo)
+    path.write_text(json.dumps(computed, separators=(",", ":")) + "\n", encoding="utf-8")
+    return computed

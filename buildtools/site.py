@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from buildtools import REPO, BuildError, controls, frames, human_size, progress, single_file
+from buildtools import REPO, BuildError, controls, frames, human_size, progress, sections, single_file
 from buildtools.assets import PYODIDE_VERSION, fetch, missing_files, shipped_files
 from buildtools.wheel import build_wheel
 
@@ -60,12 +60,14 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress) -> 
 
     site_dir = repo / "site"
     _check_site(site_dir)
+    table = sections.load(site_dir, repo)  # before anything slow: a typo in it fails at once
     if out.exists() and any(out.iterdir()) and not (out / "assets.json").is_file():
         raise BuildError(f"{out}: exists and is not a previous build; refusing to replace it")
     staging = out.with_name(out.name + ".building")
     if staging.exists():
         shutil.rmtree(staging)
-    shutil.copytree(site_dir, staging, ignore=_IGNORE)
+    shutil.copytree(site_dir, staging, ignore=shutil.ignore_patterns(
+        "__pycache__", "*.pyc", ".DS_Store", "sections", "sections.toml"))  # assembled below
 
     assets: dict[str, dict[str, object]] = {}
     for logical, cache_rel, site_rel in shipped_files():
@@ -83,12 +85,13 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress) -> 
             rel = path.relative_to(staging).as_posix()
             assets[rel] = _entry(staging, rel)
 
-    frames.write(staging / "frames.json", repo)  # pytoy under CPython: the page's first frames
+    computed = frames.write(staging / "frames.json", repo)  # pytoy under CPython: first frames
+    sections.check_frames(table, computed)
     from pytoy import api  # the build's own pytoy, as frames.py uses
 
     page = staging / "index.html"
-    page.write_text(controls.fill(page.read_text(encoding="utf-8"), api.defaults()),
-                    encoding="utf-8")
+    text = sections.assemble(page.read_text(encoding="utf-8"), table, site_dir)
+    page.write_text(controls.fill(text, api.defaults()), encoding="utf-8")
     assets["frames.json"] = _entry(staging, "frames.json")
 
     asset_map: dict[str, object] = {"pyodide_version": PYODIDE_VERSION, "assets": assets}

@@ -1,0 +1,159 @@
+"""Assemble the article from its table of sections (``site/sections.toml``).
+
+Each section's prose is ``site/sections/<id>.html``; the table says the order, the titles,
+each section's view, frames, models and data, and whether it is core or a deeper dive. Here
+the build numbers the sections in the table's order, wraps each in its ``<section>`` with its
+heading, writes the table of contents, replaces every ``{ref:<id>}`` in the prose with that
+section's number, and writes the table into ``<script type="application/json"
+id="pytoy-sections">`` for ``site/js/sections.js``, which mounts the views from it. So the
+order of the article, its numbers and every "see section V" follow one edit to the table.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from buildtools import BuildError
+
+LEVELS = ("core", "deeper")
+_ID = re.compile(r"[a-z][a-z0-9-]*\Z")
+_REF = re.compile(r"\{ref:([^}]*)\}")
+_SECTIONS = re.compile(r"^[ \t]*<!-- sections:[^>]*-->\n", re.M)
+_TOC = re.compile(r"^([ \t]*)<!-- toc:[^>]*-->\n", re.M)
+_TABLE_BLOCK = re.compile(r'(<script type="application/json" id="pytoy-sections">)(</script>)')
+_FIELDS = {"id": str, "title": str, "view": str, "frames": list, "needs": list, "data": str,
+           "level": str}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One row of the table, with the number the build gives it."""
+
+    id: str
+    number: str  # "IV": its place in the table, as a Roman numeral
+    title: str
+    view: str  # site/js/views/<view>.js, or "" for prose alone
+    frames: list[str]
+    needs: list[str]
+    data: str
+    level: str
+
+
+@dataclass(frozen=True)
+class Table:
+    sections: list[Section]
+    models: dict[str, str]  # the worker's model name -> the checkpoint file loaded under it
+
+    def as_json(self) -> dict:
+        """What the page reads: the sections in order and the models they name."""
+        return {"sections": [asdict(s) for s in self.sections], "models": self.models}
+
+
+def roman(n: int) -> str:
+    """1 -> "I", 14 -> "XIV": the numbers the article has always used."""
+    out = ""
+    for value, digits in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
+                          (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                          (4, "IV"), (1, "I")):
+        while n >= value:
+            out += digits
+            n -= value
+    return out
+
+
+def load(site: Path, repo: Path | None = None) -> Table:
+    """Read and check the table: every file it names exists, every name it uses is defined."""
+    path = site / "sections.toml"
+    where = "site/sections.toml"
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError(f"{where}: not found (the table of the article's sections)") from None
+    except tomllib.TOMLDecodeError as e:
+        raise BuildError(f"{where}: {e}") from None
+    models = raw.get("models", {})
+    rows = raw.get("section", [])
+    if not rows:
+        raise BuildError(f"{where}: no [[section]] entries")
+    repo = repo or site.parent
+    for name, file in models.items():
+        if not (repo / file).is_file():
+            raise BuildError(f"{where}: model {name!r}: {file} not found")
+    sections: list[Section] = []
+    for i, row in enumerate(rows, start=1):
+        label = f"{where}: section {i} ({row.get('id', '?')})"
+        for key, kind in _FIELDS.items():
+            if not isinstance(row.get(key), kind):
+                raise BuildError(f"{label}: {key!r} must be a {kind.__name__}")
+        if extra := sorted(set(row) - set(_FIELDS)):
+            raise BuildError(f"{label}: unknown field(s) {', '.join(extra)}")
+        if not _ID.match(row["id"]):
+            raise BuildError(f"{label}: an id is lower-case letters, digits and '-'")
+        if row["level"] not in LEVELS:
+            raise BuildError(f"{label}: level must be one of {', '.join(LEVELS)}")
+        if not (site / "sections" / f"{row['id']}.html").is_file():
+            raise BuildError(f"{label}: its prose, site/sections/{row['id']}.html, is missing")
+        if row["view"] and not (site / "js" / "views" / f"{row['view']}.js").is_file():
+            raise BuildError(f"{label}: its view, site/js/views/{row['view']}.js, is missing")
+        if unknown := [m for m in row["needs"] if m not in models]:
+            raise BuildError(f"{label}: needs {', '.join(unknown)}, not in [models]")
+        if row["data"] and not (repo / row["data"]).is_file():
+            raise BuildError(f"{label}: data {row['data']} not found")
+        sections.append(Section(number=roman(i), **row))
+    ids = [s.id for s in sections]
+    if dupes := sorted({i for i in ids if ids.count(i) > 1}):
+        raise BuildError(f"{where}: section id(s) listed twice: {', '.join(dupes)}")
+    if orphans := sorted(p.stem for p in (site / "sections").glob("*.html") if p.stem not in ids):
+        raise BuildError(f"{where}: site/sections/ has prose no section lists: {', '.join(orphans)}")
+    return Table(sections, models)
+
+
+def check_frames(table: Table, frames: dict) -> None:
+    """Every frame a section starts from is one the build computed (buildtools/frames.py)."""
+    for s in table.sections:
+        if missing := [k for k in s.frames if k not in frames]:
+            raise BuildError(f"site/sections.toml: section {s.id} starts from frames "
+                             f"{', '.join(missing)}, which frames.json does not have")
+
+
+def _refs(text: str, numbers: dict[str, str], where: str) -> str:
+    def number(m: re.Match[str]) -> str:
+        if m.group(1) not in numbers:
+            raise BuildError(f"{where}: {{ref:{m.group(1)}}} names no section in site/sections.toml")
+        return numbers[m.group(1)]
+
+    return _REF.sub(number, text)
+
+
+def _section_html(s: Section, body: str) -> str:
+    title = html.escape(s.title)
+    return (f'<section id="{s.id}" class="section" data-level="{s.level}" '
+            f'aria-labelledby="{s.id}-title">\n'
+            f'  <h2 id="{s.id}-title"><span class="num">{s.number}</span> '
+            f'<a class="anchor" href="#{s.id}">{title}</a></h2>\n'
+            f"{body.rstrip()}\n</section>\n")
+
+
+def assemble(page: str, table: Table, site: Path) -> str:
+    """index.html with the sections, the table of contents and the table written in."""
+    for marker, what in ((_SECTIONS, "<!-- sections: … -->"), (_TOC, "<!-- toc: … -->"),
+                         (_TABLE_BLOCK, '<script type="application/json" id="pytoy-sections">')):
+        if len(marker.findall(page)) != 1:
+            raise BuildError(f"site/index.html: needs exactly one {what}")
+    numbers = {s.id: s.number for s in table.sections}
+    parts = []
+    for s in table.sections:
+        body = (site / "sections" / f"{s.id}.html").read_text(encoding="utf-8")
+        parts.append(_section_html(s, _refs(body, numbers, f"site/sections/{s.id}.html")))
+    page = _SECTIONS.sub(lambda _: "\n".join(parts), page, count=1)
+    page = _TOC.sub(lambda m: "".join(
+        f'{m.group(1)}<li data-level="{s.level}"><a href="#{s.id}">{html.escape(s.title)}</a></li>\n'
+        for s in table.sections), page, count=1)
+    data = json.dumps(table.as_json(), separators=(",", ":")).replace("<", "\\u003c")
+    page = _TABLE_BLOCK.sub(lambda m: m.group(1) + data + m.group(2), page, count=1)
+    return _refs(page, numbers, "site/index.html")
