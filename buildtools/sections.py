@@ -109,7 +109,8 @@ def load(site: Path, repo: Path | None = None) -> Table:
     if dupes := sorted({i for i in ids if ids.count(i) > 1}):
         raise BuildError(f"{where}: section id(s) listed twice: {', '.join(dupes)}")
     if orphans := sorted(p.stem for p in (site / "sections").glob("*.html") if p.stem not in ids):
-        raise BuildError(f"{where}: site/sections/ has prose no section lists: {', '.join(orphans)}")
+        raise BuildError(f"{where}: site/sections/ has prose that no section lists: "
+                         f"{', '.join(orphans)}")
     return Table(sections, models)
 
 
@@ -124,7 +125,8 @@ def check_frames(table: Table, frames: dict) -> None:
 def _refs(text: str, numbers: dict[str, str], where: str) -> str:
     def number(m: re.Match[str]) -> str:
         if m.group(1) not in numbers:
-            raise BuildError(f"{where}: {{ref:{m.group(1)}}} names no section in site/sections.toml")
+            raise BuildError(f"{where}: {{ref:{m.group(1)}}} names no section in "
+                             "site/sections.toml")
         return numbers[m.group(1)]
 
     return _REF.sub(number, text)
@@ -152,8 +154,9 @@ def assemble(page: str, table: Table, site: Path) -> str:
         parts.append(_section_html(s, _refs(body, numbers, f"site/sections/{s.id}.html")))
     page = _SECTIONS.sub(lambda _: "\n".join(parts), page, count=1)
     page = _TOC.sub(lambda m: "".join(
-        f'{m.group(1)}<li data-level="{s.level}"><a href="#{s.id}">{html.escape(s.title)}</a></li>\n'
-        for s in table.sections), page, count=1)
+        f'{m.group(1)}<li data-level="{s.level}">'
+        f'<a href="#{s.id}">{html.escape(s.title)}</a></li>\n' for s in table.sections),
+        page, count=1)
     data = json.dumps(table.as_json(), separators=(",", ":")).replace("<", "\\u003c")
     page = _TABLE_BLOCK.sub(lambda m: m.group(1) + data + m.group(2), page, count=1)
     return _refs(page, numbers, "site/index.html")

@@ -15,7 +15,16 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from buildtools import REPO, BuildError, controls, frames, human_size, progress, sections, single_file
+from buildtools import (
+    REPO,
+    BuildError,
+    controls,
+    frames,
+    human_size,
+    progress,
+    sections,
+    single_file,
+)
 from buildtools.assets import PYODIDE_VERSION, fetch, missing_files, shipped_files
 from buildtools.wheel import build_wheel
 
@@ -47,7 +56,8 @@ def _check_site(site_dir: Path) -> None:
             raise BuildError(f"site/{name}: clashes with a path the build generates")
 
 
-def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress) -> dict[str, object]:
+def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress,
+          single: bool = True) -> dict[str, object]:
     """Build the site into ``out`` and return the asset map written to ``out/assets.json``.
 
     Writes into a sibling staging directory and swaps it in at the end, so a failed build
@@ -105,5 +115,6 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress) -> 
         f"build: wrote {out} ({len(assets)} assets, {human_size(total)} in all, "
         f"{time.monotonic() - t0:.1f}s)"
     )
-    single_file.write_single_file(out, out.parent / single_file.FILE_NAME, log=log)
+    if single:  # the one-file copy for a USB stick, made from the site just built
+        single_file.write_single_file(out, out.parent / single_file.FILE_NAME, log=log)
     return asset_map

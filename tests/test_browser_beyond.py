@@ -55,10 +55,10 @@ def test_the_race_counts_the_passes_pytoy_took(app: Recorded, cpython: dict) -> 
     page.fill("#race-seed", "7")
     page.click("#race-run")
     page.wait_for_function(
-        "() => pytoy.views.race.race.seed === 7 && pytoy.views.race.race.steps === 2"
+        "() => pytoy.sections.race.shown.seed === 7 && pytoy.sections.race.shown.steps === 2"
     )
     page.click("#race-reset")
-    race = page.evaluate("() => pytoy.views.race.race")
+    race = page.evaluate("() => pytoy.sections.race.shown")
     want = api.race(cpython["shipped"], cpython["shipped-ar"], 2, 7)
     assert strip_times(race) == strip_times(want)
     assert race["diffusion_passes"] <= 2
@@ -76,7 +76,7 @@ def test_the_race_counts_the_passes_pytoy_took(app: Recorded, cpython: dict) -> 
 
 def test_section_xiii_follows_the_race(app: Recorded, cpython: dict) -> None:
     page = app.page
-    race = page.evaluate("() => pytoy.views.race.race")
+    race = page.evaluate("() => pytoy.sections.race.shown")
     rows = page.eval_on_selector_all(
         "#stream-table tbody tr", "rs => rs.map(r => [...r.cells].map(c => c.textContent))"
     )
@@ -101,8 +101,8 @@ def test_the_lab_decodes_every_registered_way_like_cpython(app: Recorded, cpytho
     page.fill("#lab-steps", "3")
     page.fill("#lab-tau", "0.6")
     page.click("#lab-run")
-    page.wait_for_function("() => pytoy.views.lab.timelines.confidence.K === 3")
-    shown = page.evaluate("() => pytoy.views.lab.timelines")
+    page.wait_for_function("() => pytoy.sections.strategies.shown.timelines.confidence.K === 3")
+    shown = page.evaluate("() => pytoy.sections.strategies.shown.timelines")
     assert sorted(shown) == sorted(STRATEGIES)
     for s in STRATEGIES:
         decode = {"strategy": s, "steps": 3, "tau": 0.6, "temperature": 0.8, "seed": 3}
@@ -116,9 +116,10 @@ def test_the_confidence_chart_plots_the_gate_and_mean_of_the_timeline(app: Recor
     page = app.page
     for strategy in ("confidence", "remask"):
         page.select_option("#conf-pick", strategy)
-        page.wait_for_function("s => pytoy.views.lab.shown.strategy === s", arg=strategy)
-        timeline = page.evaluate("() => pytoy.views.lab.shown")
-        data = page.evaluate("() => pytoy.views.lab.plot.data")
+        page.wait_for_function("s => pytoy.sections.strategies.shown.charted.strategy === s",
+                               arg=strategy)
+        timeline = page.evaluate("() => pytoy.sections.strategies.shown.charted")
+        data = page.evaluate("() => pytoy.sections.strategies.shown.chart")
         # Recompute from the per-position confidences: hidden before a pass = "?" in the
         # previous row; the gate is their minimum, the mean their average.
         rows = [timeline["start"]] + [s["tokens"] for s in timeline["passes"]]
@@ -133,7 +134,7 @@ def test_the_confidence_chart_plots_the_gate_and_mean_of_the_timeline(app: Recor
         page.eval_on_selector(
             "#conf-scrub", "n => { n.value = '1'; n.dispatchEvent(new Event('input')); }"
         )
-        assert page.evaluate("() => pytoy.views.lab.plot.cursor.idx") == 0
+        assert page.evaluate("() => pytoy.sections.strategies.shown.cursor") == 0
         assert page.text_content("#conf-frame") == timeline["passes"][0]["tokens"]
 
 
@@ -146,7 +147,7 @@ def test_early_stop_reports_the_passes_cpython_saves(app: Recorded, cpython: dic
     [plain] = api.sample(cpython["shipped"], 1, decode)
     [early] = api.sample(cpython["shipped"], 1, {**decode, "early_stop": 0.6})
     assert page.get_attribute("#strategies", "data-saved") == str(plain["nfe"] - early["nfe"])
-    assert page.evaluate("() => pytoy.views.lab.shown.nfe") == early["nfe"]
+    assert page.evaluate("() => pytoy.sections.strategies.shown.charted.nfe") == early["nfe"]
     page.uncheck("#conf-early")
     page.wait_for_function("() => !document.querySelector('#strategies').dataset.saved")
 
@@ -164,11 +165,12 @@ def test_remask_revisions_are_struck_through_where_the_timeline_says(app: Record
     page.fill("#lab-steps", "4")
     page.click("#lab-run")
     page.wait_for_function(
-        "s => pytoy.views.lab.timelines.remask.passes && "
+        "s => pytoy.sections.strategies.shown.timelines.remask.passes && "
         "document.querySelector('#lab-seed').value === String(s)",
         arg=seed,
     )
-    page.wait_for_function("t => pytoy.views.lab.timelines.remask.tokens === t", arg=t["tokens"])
+    page.wait_for_function("t => pytoy.sections.strategies.shown.timelines.remask.tokens === t",
+                           arg=t["tokens"])
     struck = page.eval_on_selector_all(
         ".lab-card[data-strategy=remask] li",
         "rows => rows.slice(1).map(r => [...r.querySelectorAll('.tok')]"
@@ -183,7 +185,7 @@ def test_remask_revisions_are_struck_through_where_the_timeline_says(app: Record
 
 def test_the_sweep_shown_is_pytoys_and_recomputes_identically(app: Recorded, cpython: dict) -> None:
     page = app.page
-    frames = page.evaluate("() => pytoy.views.sweep.sweep")
+    frames = page.evaluate("() => pytoy.sections.sweep.shown.sweep")
     n = frames["names"]["n"]
     for key in ("names", "translate", "shipped-ar"):
         model = {"names": "shipped", "translate": "translate"}.get(key, key)
@@ -192,11 +194,11 @@ def test_the_sweep_shown_is_pytoys_and_recomputes_identically(app: Recorded, cpy
         assert got["rows"] == want["rows"]
     page.click("#sweep-run")
     page.wait_for_selector("#sweep[data-source=live]", timeout=300_000)
-    live = page.evaluate("() => pytoy.views.sweep.sweep")
+    live = page.evaluate("() => pytoy.sections.sweep.shown.sweep")
     assert live["names"]["rows"] == frames["names"]["rows"]
     assert live["names"]["glued"] == frames["names"]["glued"]
     # The chart plots exactly those rows: quality at each pass count.
-    series = page.evaluate("() => pytoy.views.sweep.plot.data")
+    series = page.evaluate("() => pytoy.sections.sweep.shown.chart")
     xs = series[0]
     for row in live["names"]["rows"]:
         if row["kind"] == "steps":
@@ -221,7 +223,7 @@ def test_infilling_matches_cpython_and_keeps_the_fixed_letters(
     page.fill("#infill-seed", "2")
     page.click("#infill-run")
     page.wait_for_selector(f"#infill[data-template='{template}']")
-    shown = page.evaluate("() => pytoy.views.infill.result")
+    shown = page.evaluate("() => pytoy.sections.infill.shown.result")
     assert shown == api.infill(cpython["shipped"], cpython["shipped-ar"], template, 200, 2)
     for box in ("#infill-diffusion", "#infill-ar"):
         text = page.get_attribute(box, "data-text")
@@ -285,7 +287,7 @@ def test_retraining_the_ar_baseline_lets_it_race(app: Recorded) -> None:
     step = call(page, "info", {"name": "names-ar"})["step"]
     assert 0 < step < default("train_steps", "names")
     page.click("#race-run")
-    page.wait_for_function("() => pytoy.views.race.race.ar.arch === 'ar'")
+    page.wait_for_function("() => pytoy.sections.race.shown.ar.arch === 'ar'")
     assert "trained here" in page.text_content("#race-ar option[value=names-ar]")
 
 

@@ -252,10 +252,10 @@ def test_the_page_stayed_clean(app: Recorded, site_url: str) -> None:
 
 def test_a_timeline_and_the_translator_download(app: Recorded, tmp_path: Path) -> None:
     page = app.page
-    page.evaluate("() => { window.__before = pytoy.views.denoise.timeline; }")
+    page.evaluate("() => { window.__before = pytoy.sections.denoise.shown; }")
     page.click("#denoise-run")
-    page.wait_for_function("() => pytoy.views.denoise.timeline !== window.__before")
-    shown = page.evaluate("() => pytoy.views.denoise.timeline")
+    page.wait_for_function("() => pytoy.sections.denoise.shown !== window.__before")
+    shown = page.evaluate("() => pytoy.sections.denoise.shown")
     with page.expect_download() as info:
         page.click("#denoise-download")
     info.value.save_as(tmp_path / "t.json")

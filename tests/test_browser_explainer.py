@@ -92,7 +92,7 @@ def test_section_two_slider_at_one_masks_every_character(app: Recorded) -> None:
     page.wait_for_function("() => document.querySelector('#corrupt').dataset.noisy === 'rahul__'")
     set_range(page, "#corrupt-t", 0.5)
     page.click("#corrupt-noise")
-    page.wait_for_function("() => window.pytoy.views.corrupt.result.expected_masked === 3.5")
+    page.wait_for_function("() => window.pytoy.sections.corrupt.shown.expected_masked === 3.5")
     assert "3.50" in page.inner_text("#corrupt-stats")
     assert page.inner_text("#corrupt-count") == "40"
 
@@ -156,10 +156,10 @@ def test_section_five_scrubber_shows_exactly_step_k(app: Recorded) -> None:
     page = app.page
     page.select_option("#denoise-strategy", "confidence")
     page.fill("#denoise-steps", "3")
-    page.evaluate("() => { window.pytoy.views.denoise.timeline = null; }")
+    page.evaluate("() => { window.__before = window.pytoy.sections.denoise.shown; }")
     page.click("#denoise-run")
-    page.wait_for_function("() => window.pytoy.views.denoise.timeline !== null")
-    timeline = page.evaluate("() => window.pytoy.views.denoise.timeline")
+    page.wait_for_function("() => window.pytoy.sections.denoise.shown !== window.__before")
+    timeline = page.evaluate("() => window.pytoy.sections.denoise.shown")
     assert len(timeline["passes"]) == 3
     frames = [timeline["start"]] + [s["tokens"] for s in timeline["passes"]]
     for k, tokens in enumerate(frames):

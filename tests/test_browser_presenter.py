@@ -47,7 +47,7 @@ def test_shortcuts_projector_space_and_arrows(browser: Browser, site_url: str) -
         # arrows step the timeline of the section on screen (V here)
         page.evaluate("() => document.querySelector('#denoise').scrollIntoView({block: 'center'})")
         page.locator("body").focus()
-        last = page.evaluate("() => pytoy.views.denoise.timeline.passes.length")
+        last = page.evaluate("() => pytoy.sections.denoise.shown.passes.length")
         page.keyboard.press("Home")
         assert page.get_attribute("#denoise", "data-step") == "0"
         page.keyboard.press("ArrowRight")
@@ -57,7 +57,7 @@ def test_shortcuts_projector_space_and_arrows(browser: Browser, site_url: str) -
         assert page.get_attribute("#denoise", "data-step") == "1"
         page.keyboard.press("End")
         assert page.get_attribute("#denoise", "data-step") == str(last)
-        tokens = page.evaluate("() => pytoy.views.denoise.timeline.passes.at(-1).tokens")
+        tokens = page.evaluate("() => pytoy.sections.denoise.shown.passes.at(-1).tokens")
         assert page.text_content("#denoise-frame") == tokens
 
         # ... and section I's animation when it is on screen

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from buildtools import REPO, sections
 from tests.conftest import Recorded, open_recorded, origin
 
 if TYPE_CHECKING:
@@ -25,8 +26,8 @@ pytestmark = pytest.mark.browser
 CHART_LIBRARY = "vendor/uplot/dist/uPlot.esm.js"
 CHARTS = ("#loss-chart", "#translate-chart", "#conf-chart", "#sweep-chart")
 # The sections drawn from frames.json, by id (section XIV and IV need Python only).
-FROM_FRAMES = ("reveal", "corrupt", "model", "denoise", "translate", "race", "strategies",
-               "sweep", "infill", "likelihood", "limits")
+# the sections the table says start from frames.json
+FROM_FRAMES = tuple(s.id for s in sections.load(REPO / "site").sections if s.frames)
 
 # What WebKitGTK reports under LANG=C.UTF-8; Intl refuses it (a RangeError), and uPlot calls
 # Intl.NumberFormat(navigator.language) as it loads. Defined where the browser defines it.
@@ -159,29 +160,29 @@ def test_without_the_frames_only_the_sections_drawn_from_them_say_so(
 
 
 def test_a_broken_view_costs_its_own_sections_only(browser: Browser, site_url: str) -> None:
-    """Section II's view throws as it starts; VIII and IX's module does not load at all."""
+    """Section II's view throws as it starts; IX's module does not load at all."""
 
     def broken_corrupt(route: Route) -> None:
         route.fulfill(content_type="text/javascript", body=(
-            "export class CorruptView { constructor() { throw new Error('simulated failure'); } }"
+            "export default class { constructor() { throw new Error('simulated failure'); } }"
         ))
 
-    routes = {"**/js/views/corrupt.js": broken_corrupt, "**/js/beyond.js": abort}
+    routes = {"**/js/views/corrupt.js": broken_corrupt, "**/js/views/lab.js": abort}
     with page_with(browser, site_url + "#train", routes) as rec:
         page = rec.page
-        assert failed_parts(page) == {"corrupt", "beyond"}
+        assert failed_parts(page) == {"corrupt", "strategies"}
         problems = section_problems(page)
-        assert set(problems) == {"corrupt", "race", "strategies"}
+        assert set(problems) == {"corrupt", "strategies"}
         assert "simulated failure" in problems["corrupt"]
-        assert "js/beyond.js" in problems["race"] and "js/beyond.js" in problems["strategies"]
+        assert "js/views/lab.js" in problems["strategies"]
         status = page.inner_text("#status")
         assert "How corruption dissolves a name" in status and "simulated failure" in status
-        assert "Could not load js/beyond.js" in status and "VIII, IX" in status
+        assert "Could not load js/views/lab.js" in status and "section IX, which needs it" in status
 
         trains_and_samples(page)
         assert page.get_attribute("#reveal", "data-source") == "live"  # the others are live
         assert page.is_enabled("#sweep-run") and page.is_enabled("#translate-run")
-        only_complaints_about(rec, "simulated failure", "beyond.js")
+        only_complaints_about(rec, "simulated failure", "lab.js")
 
 
 def test_an_unusual_navigator_language_does_not_stop_the_charts(

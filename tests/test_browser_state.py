@@ -272,8 +272,8 @@ def test_reduced_motion_shows_results_without_animating(browser, site_url):
         page.click("#reveal-play")
         # No animation: the very next frame already shows every pass of both models.
         frame = page.text_content("#reveal-frame")
-        last = page.evaluate("() => pytoy.views.reveal.last")
-        assert page.evaluate("() => pytoy.views.reveal.frame") == last, frame
+        last = page.evaluate("() => pytoy.sections.reveal.position().last")
+        assert page.evaluate("() => pytoy.sections.reveal.position().at") == last, frame
         running = page.evaluate(
             "() => document.getAnimations().filter(a => a.playState === 'running').length"
         )

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from buildtools import sections
 from pytoy.defaults import DEFAULTS
 from tests.conftest import REPO, WAIT_MS
 
@@ -71,7 +72,8 @@ def test_no_js_file_repeats_a_strategy_name_or_a_reserved_symbol():
 
 
 def test_the_html_types_no_option_value_or_bound_of_a_setting():
-    page = (SITE / "index.html").read_text(encoding="utf-8")
+    page = sections.assemble((SITE / "index.html").read_text(encoding="utf-8"),
+                             sections.load(SITE), SITE)  # the page with every section's prose
     for m in re.finditer(r"<(select|input)\b([^>]*)>", page):
         tag, attrs = m.groups()
         ident = re.search(r'\bid="([^"]+)"', attrs)
@@ -192,9 +194,9 @@ def test_a_registered_strategy_reaches_every_menu_the_url_and_the_browser(change
 
     page.click("#denoise-run")  # the first press decodes with seed 1
     page.wait_for_function("() => document.querySelector('#denoise-frame').dataset.tokens"
-                           " !== undefined && window.pytoy.views.denoise.timeline.strategy"
+                           " !== undefined && window.pytoy.sections.denoise.shown.strategy"
                            " === 'last'")
-    shown = page.evaluate("() => window.pytoy.views.denoise.timeline")
+    shown = page.evaluate("() => window.pytoy.sections.denoise.shown")
     want = json.loads(python_in(changed, (
         "import json; from pytoy import api\n"
         "api.load('m', open('data/checkpoints/names.json').read())\n"

@@ -1,50 +1,26 @@
 // The page's entry point. In order:
-//   1. frames.json (computed by pytoy under CPython at build time) is drawn at once, so every
-//      section shows real output before Python has loaded;
+//   1. every section in the table (sections.js, from site/sections.toml; or the one that
+//      ?section=<id> asks for) is mounted from frames.json, which pytoy computed under CPython
+//      at build time, so each shows real output before Python has loaded;
 //   2. the Python worker, started by start.js (the page's first script) before this module
 //      has even loaded, shows its loading stages;
-//   3. the shipped checkpoints are loaded, and each section switches to live results.
+//   3. the sections that need no shipped model go live (Train first), then the models the
+//      mounted sections need are loaded, and the other sections go live, in the table's order.
 // No single failure stops the page: the chart library, frames.json, a data file or one
 // section's module, start or live step can fail, and only the parts that need it say so
 // (what failed, and that the rest works); Python and every other section carry on.
-// For tests and the curious, the client is exposed as window.pytoy.client:
-//   await pytoy.client.call("sample", { name: "names" })
+// For tests and the curious: window.pytoy.client (await pytoy.client.call("sample",
+// { name: "shipped" })) and window.pytoy.sections[id], each section's view (its contract is
+// in sections.js).
 
 import { httpStatus } from "./assets.js";
 import { loadChartLibrary } from "./charts.js";
 import { el } from "./dom.js";
+import { Events } from "./events.js";
+import { MODELS, SECTIONS, chosen, viewClass } from "./sections.js";
 import { readSettings } from "./settings.js";
 import { LoadingView } from "./views/loading.js";
 import { Pending } from "./views/pending.js";
-
-/**
- * The sections' modules, loaded side by side (the status line above needs none of them): one
- * that fails to load (or to evaluate) costs the sections built from it, not the page. Each
- * entry is the module, or an Error naming the file.
- */
-function loadSectionModules() {
-  const load = (path, loading) => loading.catch((e) => {
-    console.error(`could not load js/${path}:`, e);
-    return new Error(`js/${path} (${e.message})`);
-  });
-  const modules = {
-    reveal: load("views/reveal.js", import("./views/reveal.js")),
-    corrupt: load("views/corrupt.js", import("./views/corrupt.js")),
-    network: load("views/network.js", import("./views/network.js")),
-    chart: load("views/chart.js", import("./views/chart.js")),
-    train: load("views/train.js", import("./views/train.js")),
-    denoise: load("views/denoise.js", import("./views/denoise.js")),
-    source: load("views/source.js", import("./views/source.js")),
-    translate: load("views/translate.js", import("./views/translate.js")),
-    share: load("views/share.js", import("./views/share.js")),
-    presenter: load("views/presenter.js", import("./views/presenter.js")),
-    beyond: load("beyond.js", import("./beyond.js")),
-    limits: load("limits.js", import("./limits.js")),
-    editor: load("views/editor.js", import("./views/editor.js")),
-  };
-  return Promise.all(Object.values(modules)).then((loaded) =>
-    Object.fromEntries(Object.keys(modules).map((k, i) => [k, loaded[i]])));
-}
 
 const body = document.body;
 const $ = (sel) => document.querySelector(sel);
@@ -204,11 +180,67 @@ function askBeforeDownloading(assets) {
   return new Promise((resolve) => button.addEventListener("click", () => { note.remove(); resolve(); }, { once: true }));
 }
 
+/** A module the page can do without: the module, or an Error naming the file (never rejects). */
+function optionalModule(path, loading) {
+  return loading.catch((e) => {
+    console.error(`could not load js/${path}:`, e);
+    return new Error(`js/${path} (${e.message})`);
+  });
+}
+
+/** Each distinct data file the sections read: path -> its text, or the Error saying why not. */
+async function loadTexts(assets, rows) {
+  const paths = [...new Set(rows.map((r) => r.data).filter(Boolean))];
+  const texts = await Promise.all(paths.map((p) => optionalText(assets, p)));
+  return new Map(paths.map((p, i) => [p, texts[i]]));
+}
+
+/** ?section=<id>: only that section, under a line that links to the whole article. */
+function showAlone(row) {
+  body.dataset.alone = row.id;
+  for (const s of document.querySelectorAll("main > section")) if (s.id !== row.id) s.remove();
+  const whole = new URL(location.href);
+  whole.searchParams.delete("section");
+  whole.hash = row.id;
+  $(".page-header").prepend(el("p", { className: "alone-note", id: "alone-note" },
+    `Section ${row.number} of `, el("a", { href: whole.href, target: "_blank", rel: "noopener", textContent: "pytoy — text diffusion, tiny" }),
+    ", live: its Python runs in your browser."));
+  document.title = `${row.title} — pytoy`;
+}
+
+/** ?section=<id> names no section: say so, and offer each section alone and the whole article. */
+function unknownSection(id) {
+  body.dataset.alone = "unknown";
+  body.dataset.status = "unknown-section";
+  for (const s of document.querySelectorAll("main > section")) s.remove();
+  const whole = new URL(location.href);
+  whole.searchParams.delete("section");
+  for (const a of document.querySelectorAll(".toc a")) {
+    const one = new URL(whole);
+    one.searchParams.set("section", a.hash.slice(1));
+    a.href = one.href;
+  }
+  $("#status").replaceChildren(el("p", { className: "message error", id: "section-unknown" },
+    `There is no section “${id}” in this article. Pick one of the sections below to see it alone, or read `,
+    el("a", { href: whole.href, textContent: "the whole article" }), "."));
+}
+
 async function main(starting) {
   const problem = unsupported();
   if (problem) return fail(problem);
+  const alone = chosen(location.search);
+  if (alone && "unknown" in alone) return unknownSection(alone.unknown);
+  if (alone) showAlone(alone);
+  const rows = alone ? [alone] : SECTIONS;
   pending = new Pending();
-  const loadingModules = loadSectionModules();
+  // The sections' views and the page's other parts load side by side; one that fails to load
+  // (or to evaluate) costs what is built from it, not the page.
+  const loadingViews = Promise.all(rows.map((r) => r.view && optionalModule(`views/${r.view}.js`, viewClass(r))));
+  const loadingParts = Promise.all([
+    optionalModule("views/source.js", import("./views/source.js")),
+    optionalModule("views/share.js", import("./views/share.js")),
+    optionalModule("views/presenter.js", import("./views/presenter.js")),
+  ]);
 
   const settings = readSettings(location.search);
   let assets, client, python;
@@ -229,16 +261,9 @@ async function main(starting) {
   booting.catch(() => {}); // handled where it is awaited, below
 
   // Everything the sections are drawn from, side by side; each may fail on its own.
-  const [m, charts, framesText, dataset, pairs] = await Promise.all([
-    loadingModules,
-    loadChartLibrary(assets),
-    optionalText(assets, "frames.json"),
-    optionalText(assets, "data/names.txt"),
-    optionalText(assets, "data/en-hi.txt"),
+  const [classes, [source, share, presenter], charts, framesText, texts] = await Promise.all([
+    loadingViews, loadingParts, loadChartLibrary(assets), optionalText(assets, "frames.json"), loadTexts(assets, rows),
   ]);
-  import(assets.url("katex/dist/katex.mjs"))
-    .then((katex) => m.network instanceof Error || m.network.renderFormula($("#model-formula"), katex.default))
-    .catch(() => { $("#model-formula").dataset.rendered = "fallback"; });
   let frames = framesText;
   if (!(frames instanceof Error)) {
     try {
@@ -252,67 +277,30 @@ async function main(starting) {
     noteFailure("charts", `The charts are not drawn: ${chartProblem}. Training, sampling, ` +
                           "translating and every table work without them; each chart's area says where its numbers are.");
   }
-  const chartOptions = (where) => ({ problem: chartProblem, where });
-  const section = (id) => $(`#${id}`);
-  const views = {};
 
-  views.reveal = attemptPart("reveal", [section("reveal")], { m: m.reveal, frames }, () => {
-    const reveal = new m.reveal.RevealView($("#reveal"));
-    reveal.show(frames.reveal, "frames");
-    return reveal;
-  });
-  await nextTask();
-  views.corrupt = attemptPart("corrupt", [section("corrupt")], { m: m.corrupt, frames },
-                              () => new m.corrupt.CorruptView($("#corrupt"), { frames }));
-  await nextTask();
-  attemptPart("model", [section("model")], { m: m.network, frames }, () => {
-    $("#model-params").textContent = m.network.renderNetwork($("#model-diagram"), frames.info);
-    m.network.renderVocab($("#model-vocab"), frames.info.vocab);
-  });
-  await nextTask();
-  views.denoise = attemptPart("denoise", [section("denoise")], { m: m.denoise, frames },
-                              () => new m.denoise.DenoiseView($("#denoise"), { frames, settings }));
-  await nextTask();
-  views.source = attemptPart("source", [section("built")], { m: m.source },
-                             () => new m.source.SourceView(document, frames instanceof Error ? {} : frames));
-  attemptPart("share", [section("share")], { m: m.share }, () => m.share.mountShare($("#share")));
-  views.translate = attemptPart("translate", [section("translate")], { m: m.translate, chart: m.chart, frames, pairs }, () => {
-    const chart = new m.chart.LossChart($("#translate-chart"), uPlot,
-                                        chartOptions("The step and loss are written next to the buttons above."));
-    views.translateChart = chart;
-    return new m.translate.TranslateView($("#translate"), { frames, chart, text: pairs });
-  });
-  await nextTask();
-  const train = attemptPart("train", [section("train")], { m: m.train, chart: m.chart, dataset }, () => {
-    const chart = new m.chart.LossChart($("#loss-chart"), uPlot, chartOptions(
-      "The step, loss and floor above give the latest numbers; “Loss history (.csv)” has every step."));
-    const view = new m.train.TrainView($("#train"), { client, chart, settings, dataset });
-    view.onStep = (step) => views.denoise?.setOwnModel(step);
-    return view;
-  });
-  await nextTask();
-  Object.assign(window.pytoy, { train, views, frames: frames instanceof Error ? null : frames, charts });
-  // Sections beyond the seed explainer, each mounted on its own: one failing to start
-  // must not take the others down.
-  const ctx = { frames, uPlot, chartProblem, views, train, settings, dataset };
-  const mountEditor = () => {
-    const editor = new m.editor.EditorView($("#edit"), ctx);
-    views.editor = editor;
-    return editor;
-  };
-  const extras = [];
-  for (const [name, ids, needs, mount] of [
-    ["beyond", ["race", "strategies"], { m: m.beyond, frames }, () => m.beyond.mountBeyond(ctx)],
-    ["limits", ["sweep", "infill", "likelihood", "limits"], { m: m.limits, frames }, () => m.limits.mountLimits(ctx)],
-    ["editor", ["edit"], { m: m.editor }, mountEditor], // its sources come from Python
-  ]) {
-    extras.push({ name, ids, section: attemptPart(name, ids.map(section), needs, mount) });
+  // Mount every section's view from the table, in its order, one task each.
+  const events = new Events();
+  const mounted = []; // [{row, root, view}], in reading order
+  for (const [i, row] of rows.entries()) {
+    if (!row.view) continue;
+    const root = $(`#${row.id}`);
+    const text = row.data ? texts.get(row.data) : undefined;
+    const needs = { view: classes[i], ...(row.frames.length ? { frames } : {}), ...(row.data ? { text } : {}) };
+    const view = attemptPart(row.id, [root], needs, () =>
+      new classes[i](root, { frames, settings, text, uPlot, chartProblem, assets, events }));
+    if (view) mounted.push({ row, root, view });
     await nextTask();
   }
-  attemptPart("presenter", [], { m: m.presenter }, () => {
-    $("#help-keys tbody").append(...m.presenter.SHORTCUTS.map(([key, what]) =>
+  Object.assign(window.pytoy, { frames: frames instanceof Error ? null : frames, charts,
+                                sections: Object.fromEntries(mounted.map((m) => [m.row.id, m.view])) });
+  // The page's parts that are not sections: "Show the Python" everywhere, the footer, the keys.
+  const sources = attemptPart("source", [], { m: source },
+                              () => new source.SourceView(document, frames instanceof Error ? {} : frames));
+  attemptPart("share", [$("#share")], { m: share }, () => share.mountShare($("#share")));
+  attemptPart("presenter", [], { m: presenter }, () => {
+    $("#help-keys tbody").append(...presenter.shortcuts(mounted).map(([key, what]) =>
       el("tr", {}, el("th", { scope: "row" }, el("kbd", { textContent: key })), el("td", { textContent: what }))));
-    window.pytoy.presenter = new m.presenter.Presenter(document, { views, train: train ?? inert(section("train")) });
+    window.pytoy.presenter = new presenter.Presenter(document, mounted);
   });
 
   let init;
@@ -325,27 +313,22 @@ async function main(starting) {
   $("#versions").textContent =
     `Python ${init.versions.python} · NumPy ${init.versions.numpy} · ` +
     `Pyodide ${init.versions.pyodide} · pytoy ${init.versions.pytoy}`;
-
-  let defaults;
   try {
-    defaults = await client.call("defaults");
+    await client.call("defaults");
   } catch (e) {
     return fail(e.message); // Python answers nothing: nothing live can work
   }
-  // Training needs no shipped model: the Train button comes first, the other sections next.
-  if (train) {
-    await attemptPart("train", [section("train")], {}, async () => {
-      await train.start(defaults);
-      performance.mark("pytoy:train"); // bench/run.py: "ready to train"
-    }, "live");
-  }
+
+  // Each section goes live on its own; they share the worker, so one at a time, in order.
+  // Those that need no shipped model first: the Train button comes before the checkpoints.
+  const goLive = (m) => attemptPart(m.row.id, [m.root], {}, () => m.view.live(client), "live");
+  for (const m of mounted.filter((m) => !m.row.needs.length)) await goLive(m);
+  performance.mark("pytoy:train"); // bench/run.py: "ready to train"
+  const needed = [...new Set(mounted.flatMap((m) => m.row.needs))];
   let shipped = false;
   try {
-    const ckpt = (file) => fetchText(assets, `data/checkpoints/${file}`);
-    const [names, ar, tr] = await Promise.all([ckpt("names.json"), ckpt("names-ar.json"), ckpt("translate.json")]);
-    await client.call("load", { name: "shipped", ckpt: names });
-    await client.call("load", { name: "shipped-ar", ckpt: ar });
-    await client.call("load", { name: "translate", ckpt: tr });
+    const ckpts = await Promise.all(needed.map((name) => fetchText(assets, MODELS[name])));
+    for (const [i, name] of needed.entries()) await client.call("load", { name, ckpt: ckpts[i] });
     shipped = true;
     pending.ready();
   } catch (e) {
@@ -355,16 +338,8 @@ async function main(starting) {
     pending.say("The shipped models did not load: the frames shown were computed when the page was built.");
   }
   if (shipped) {
-    // each section goes live on its own; they share the worker, so one at a time, in order
-    const live = [
-      ["source", [], () => views.source?.live(client)],
-      ["denoise", ["denoise"], () => views.denoise?.live(client)],
-      ["translate", ["translate"], () => views.translate?.live(client)],
-      ["corrupt", ["corrupt"], () => views.corrupt?.live(client)],
-      ["reveal", ["reveal"], () => views.reveal?.live(client, frames.word, frames.reveal.steps)],
-      ...extras.map(({ name, ids, section: part }) => [name, ids, () => part?.live(client)]),
-    ];
-    for (const [name, ids, work] of live) await attemptPart(name, ids.map(section), {}, work, "live");
+    await attemptPart("source", [], {}, () => sources?.live(client), "live");
+    for (const m of mounted.filter((m) => m.row.needs.length)) await goLive(m);
   }
   body.dataset.status = "ready";
 }
@@ -384,11 +359,6 @@ function nextTask() {
     };
     port2.postMessage(null);
   });
-}
-
-/** The presenter's stand-in for section IV when it could not start: Space does nothing. */
-function inert(root) {
-  return { root, el: { train: { disabled: true } }, train() {}, pause() {} };
 }
 
 /** Called by start.js with its startPython() promise: the worker is already booting. */

@@ -5,7 +5,7 @@
 import { el, say } from "../dom.js";
 import { SYMBOLS } from "../table.js";
 
-export class CorruptView {
+export default class CorruptView {
   #client = null;
   #seed = 0;
   #pre; // frames.json's draws for the default word
@@ -39,6 +39,10 @@ export class CorruptView {
   live(client) {
     this.#client = client;
     return this.update();
+  }
+
+  get shown() {
+    return this.result;
   }
 
   get t() {

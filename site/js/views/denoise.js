@@ -1,24 +1,25 @@
-// Section V, "Denoise step by step": temperature, steps and strategy go to api.sample; the
+// "Denoise step by step": temperature, steps and strategy go to api.sample; the
 // returned timeline is drawn one row per step, with a scrubber that shows exactly step k
 // (0 = the all-? start). "Sample 12" fills a grid of names, each marked "from the training
-// set" or "new". The model is the shipped checkpoint, or the reader's from section IV.
+// set" or "new". The model is the shipped checkpoint, or the reader's (the train section's).
 // Strategy, steps and temperature are shareable settings (settings.js): read from the URL or
 // this browser at start, written back whenever they change. Their menus and bounds come from
 // pytoy's settings table (the build fills the controls).
 
 import { attempt, download, el, readNumber } from "../dom.js";
+import { ref } from "../sections.js";
 import { clampSetting, writeSettings } from "../settings.js";
 import { defaultOf } from "../table.js";
 import { renderTimeline } from "./timeline.js";
 
-export class DenoiseView {
+export default class DenoiseView {
   #client = null;
   #draws = 0; // each press draws with a new seed
   timeline = null;
 
   #settings;
 
-  constructor(root, { frames, settings }) {
+  constructor(root, { frames, settings, events }) {
     this.root = root;
     this.#settings = settings;
     const $ = (s) => root.querySelector(s);
@@ -38,6 +39,20 @@ export class DenoiseView {
     this.show(frames.samples[0]);
     this.showGrid(frames.samples);
     this.#enable(false);
+    this.el.model.querySelector("option[value=names]").disabled = true; // until the train section has a model
+    events.on("own-model", ({ step }) => this.setOwnModel(step));
+  }
+
+  get shown() {
+    return this.timeline;
+  }
+
+  position() {
+    return { at: Number(this.el.scrub.value), first: 0, last: this.timeline.passes.length };
+  }
+
+  goTo(k) {
+    this.scrubTo(Math.min(this.timeline.passes.length, Math.max(0, k)));
   }
 
   /** Show the settings in the controls, and keep them in the URL when the reader changes one. */
@@ -70,10 +85,11 @@ export class DenoiseView {
     for (const k of ["run", "gridRun", "model", "strategy", "steps", "temperature"]) this.el[k].disabled = !on;
   }
 
-  /** The reader's model exists once section IV has trained it a little. */
+  /** The train section has the reader's model, trained `step` steps. */
   setOwnModel(step) {
     const opt = this.el.model.querySelector("option[value=names]");
-    opt.textContent = `your model (section IV, step ${step})`;
+    opt.disabled = false;
+    opt.textContent = `your model (section ${ref("train")}, step ${step})`;
   }
 
   decode() {

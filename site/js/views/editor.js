@@ -4,15 +4,16 @@
 // traceback of what went wrong; "Restore the original" puts the shipped function back.
 
 import { attempt, el, say } from "../dom.js";
+import { ref } from "../sections.js";
 import { renderTimeline } from "./timeline.js";
 
 const INDENT = "    ";
 const EXPLAIN = {
-  "diffusion.corrupt": "Six draws of the forward process on rahul at t = 0.3 (section II's slider uses the same call).",
-  "sampling.schedule": "A name decoded in three passes (section V uses the same sampler): how many letters each pass committed.",
+  "diffusion.corrupt": `Six draws of the forward process on rahul at t = 0.3 (section ${ref("corrupt")}'s slider uses the same call).`,
+  "sampling.schedule": `A name decoded in three passes (section ${ref("denoise")} uses the same sampler): how many letters each pass committed.`,
 };
 
-export class EditorView {
+export default class EditorView {
   #client = null;
   #sources; // qualname -> shipped source
   #escaped = false; // Esc was pressed: the next Tab leaves the editor

@@ -9,7 +9,7 @@ import { renderTimeline } from "./timeline.js";
 const N = 200;
 const pct = (q) => `${Math.round(100 * q)}%`;
 
-export class InfillView {
+export default class InfillView {
   #client = null;
   result = null;
 
@@ -31,6 +31,11 @@ export class InfillView {
     this.el.run.disabled = false;
   }
 
+  /** {result, timelines}: the api.infill counts and the two decodes drawn beside them. */
+  get shown() {
+    return { result: this.result, timelines: this.timelines };
+  }
+
   async fill() {
     const template = this.el.template.value.trim();
     const seed = Math.max(0, Math.round(Number(this.el.seed.value) || 0));
@@ -46,6 +51,7 @@ export class InfillView {
 
   show(result, timelines) {
     this.result = result;
+    this.timelines = timelines;
     this.root.dataset.template = result.template;
     renderTimeline(this.el.diffusion, timelines.diffusion);
     renderTimeline(this.el.ar, timelines.ar);

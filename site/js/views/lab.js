@@ -1,4 +1,4 @@
-// Section IX, "Which letters to commit": one model, one seed, five strategies side by side
+// "Which letters to commit": one model, one seed, five strategies side by side
 // (api.sample with each strategy), each with its forward-pass count; letters that remask took
 // back are struck through. Below, the confidence chart for one of them: per pass the gate (least
 // confident hidden position) and the mean, as pytoy's sampler recorded them, with τ as a line,
@@ -13,12 +13,12 @@ import { renderTimeline } from "./timeline.js";
 /** Every strategy pytoy registered, in its order. */
 const STRATEGIES = Object.keys(strategies());
 
-export class LabView {
+export default class LabView {
   #client = null;
   #uPlot;
   plot = null;
   timelines; // strategy -> timeline (the five side by side)
-  shown = null; // the timeline the chart shows (the picked one, or its early-stopped decode)
+  charted = null; // the timeline the chart shows (the picked one, or its early-stopped decode)
   plotted = null; // {x, gate, mean, tau}: exactly what the chart was given
 
   #chartProblem;
@@ -39,7 +39,7 @@ export class LabView {
     this.el.early.addEventListener("change", () => this.chart());
     this.el.scrub.addEventListener("input", () => this.scrubTo(Number(this.el.scrub.value)));
     new ResizeObserver(() => this.plot?.setSize(this.#size())).observe(this.el.chart);
-    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.shown && this.#draw());
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.charted && this.#draw());
     this.el.steps.max = String(frames.info.layout.a_len); // more steps than letters change nothing
     this.#enable(false);
     this.showAll(frames.lab);
@@ -49,6 +49,21 @@ export class LabView {
   live(client) {
     this.#client = client;
     this.#enable(true);
+  }
+
+  /** {timelines, charted, chart, cursor}: every strategy's decode, the one charted, the data
+   *  the chart holds and the index its cursor is on (both null when no chart is drawn). */
+  get shown() {
+    return { timelines: this.timelines, charted: this.charted, chart: this.plot?.data ?? null,
+             cursor: this.plot?.cursor.idx ?? null };
+  }
+
+  position() {
+    return { at: Number(this.el.scrub.value), first: 1, last: this.charted.passes.length };
+  }
+
+  goTo(k) {
+    this.scrubTo(Math.min(this.charted.passes.length, Math.max(1, k)));
   }
 
   #enable(on) {
@@ -99,7 +114,7 @@ export class LabView {
   }
 
   #showChart(timeline, without) {
-    this.shown = timeline;
+    this.charted = timeline;
     const tau = Number(this.el.tau.value);
     const x = timeline.passes.map((_, i) => i + 1);
     this.plotted = { x, gate: timeline.passes.map((s) => s.gate), mean: timeline.passes.map((s) => s.mean), tau };
@@ -123,7 +138,7 @@ export class LabView {
 
   /** Show pass k's row and put the chart's cursor on it. */
   scrubTo(k) {
-    const step = this.shown.passes[k - 1];
+    const step = this.charted.passes[k - 1];
     this.el.scrub.value = String(k);
     this.el.scrubOut.value = String(k);
     this.el.frame.textContent = step.tokens;

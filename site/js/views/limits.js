@@ -1,16 +1,17 @@
-// Section XIII, "The limits": no streaming (the readable start of each model's word after every
-// pass, from the race in section VIII: compare.readable_prefix), fixed length (a name is
+// "The limits": no streaming (the readable start of each model's word after every
+// pass, from the race section's latest race: compare.readable_prefix), fixed length (a name is
 // padded with _ or refused, by pytoy), and no KV cache (multiply-adds per pass from
 // compare.pass_cost, times the passes the race took).
 
 import { attempt, el, say } from "../dom.js";
+import { ref } from "../sections.js";
 
-export class LimitsView {
+export default class LimitsView {
   #client = null;
   #cost;
   race = null;
 
-  constructor(root, { frames }) {
+  constructor(root, { frames, events }) {
     this.root = root;
     const $ = (s) => root.querySelector(s);
     this.el = { stream: $("#stream-table tbody"), word: $("#length-word"), run: $("#length-run"),
@@ -20,6 +21,11 @@ export class LimitsView {
     this.el.run.addEventListener("click", () => this.fit());
     this.el.word.addEventListener("keydown", (e) => e.key === "Enter" && (e.preventDefault(), this.fit()));
     this.showRace(frames.race);
+    events.on("race", (race) => this.showRace(race)); // the race section's latest
+  }
+
+  get shown() {
+    return { race: this.race, breakEven: Number(this.root.dataset.breakEven) };
   }
 
   live(client) {
@@ -49,7 +55,7 @@ export class LimitsView {
     this.el.costNote.textContent =
       `One diffusion pass predicts all ${d.predicts} positions, even those already decided, so it costs ` +
       `${(d.multiply_adds / a.multiply_adds).toFixed(1)}× an AR pass. For this race diffusion does less ` +
-      `arithmetic than the AR model only with ${breakEven} passes or fewer — and section X shows what so few ` +
+      `arithmetic than the AR model only with ${breakEven} passes or fewer — and section ${ref("sweep")} shows what so few ` +
       "passes do to the names. (The table counts what an AR pass needs: one window of letters. pytoy's " +
       "AR baseline, kept short for reading, computes every window on every pass.)";
     this.root.dataset.breakEven = String(breakEven);

@@ -1,10 +1,31 @@
-// Section III, "A model that guesses the original": the network drawn from the model's real
+// "A model that guesses the original": the network drawn from the model's real
 // configuration (api.info: sizes, shapes, parameter count), the vocabulary, and the loss
 // formula typeset by KaTeX (vendored, fonts self-hosted; katex.render builds DOM nodes, so
 // the page's Content-Security-Policy holds).
 
 import { el } from "../dom.js";
 import { SYMBOLS } from "../table.js";
+
+/** The section's view (sections.js): everything is drawn from frames.json's model facts;
+ *  KaTeX (600 KB) is fetched after the page is drawn, and only for this section. */
+export default class ModelView {
+  constructor(root, { frames, assets }) {
+    this.root = root;
+    this.info = frames.info;
+    root.querySelector("#model-params").textContent = renderNetwork(root.querySelector("#model-diagram"), frames.info);
+    renderVocab(root.querySelector("#model-vocab"), frames.info.vocab);
+    const formula = root.querySelector("#model-formula");
+    import(assets.url("katex/dist/katex.mjs"))
+      .then((katex) => renderFormula(formula, katex.default))
+      .catch(() => { formula.dataset.rendered = "fallback"; });
+  }
+
+  live() {} // nothing here changes with Python: the facts are the shipped model's
+
+  get shown() {
+    return this.info;
+  }
+}
 
 const count = (shape) => shape.reduce((a, b) => a * b, 1);
 const fmt = (n) => n.toLocaleString("en");

@@ -1,27 +1,40 @@
 // Presenter mode: keyboard shortcuts for a teacher at the front of a room, a help overlay
 // listing them (?), and a large-type projector toggle (p) that this browser remembers.
 // Keys are ignored while the reader types in a field, and never override a focused button's
-// own Space/Enter.
+// own Space/Enter. Sections take part through the view contract (sections.js): ← → Home End
+// step the timeline of the section nearest the middle of the screen (views with position()
+// and goTo()), Space starts or pauses the one whose view has toggleRun().
 
 import * as store from "../store.js";
-
-export const SHORTCUTS = [
-  ["?", "show or hide this list"],
-  ["p", "projector: large type on or off"],
-  ["Space", "section IV: train, or pause a run"],
-  ["← / →", "step back or forward through the timeline of the section on screen (I, V, VIII, IX)"],
-  ["Home / End", "first or last step of that timeline"],
-  ["Esc", "close this list"],
-];
 
 const TYPING = "input, textarea, select, [contenteditable]";
 const ACTIVE = "button, a, summary, input, textarea, select, [contenteditable]";
 
+const timelineOf = (m) => typeof m.view.position === "function" && typeof m.view.goTo === "function";
+const runnerOf = (m) => typeof m.view.toggleRun === "function";
+const numbers = (list) => list.map((m) => m.row.number).join(", ");
+
+/** The help overlay's rows: [key, what it does], naming the sections that take part. */
+export function shortcuts(mounted) {
+  const timelines = mounted.filter(timelineOf);
+  const runners = mounted.filter(runnerOf);
+  return [
+    ["?", "show or hide this list"],
+    ["p", "projector: large type on or off"],
+    ...(runners.length ? [["Space", `section ${numbers(runners)}: train, or pause a run`]] : []),
+    ...(timelines.length ? [
+      ["← / →", `step back or forward through the timeline of the section on screen (${numbers(timelines)})`],
+      ["Home / End", "first or last step of that timeline"]] : []),
+    ["Esc", "close this list"],
+  ];
+}
+
 export class Presenter {
-  constructor(doc, { views, train }) {
+  /** `mounted`: [{row, root, view}], the sections on the page in reading order. */
+  constructor(doc, mounted) {
     this.doc = doc;
-    this.views = views;
-    this.train = train;
+    this.timelines = mounted.filter(timelineOf);
+    this.runner = mounted.find(runnerOf) ?? null;
     this.dialog = doc.querySelector("#help");
     this.toggle = doc.querySelector("#projector-toggle");
     doc.querySelector("#help-open").addEventListener("click", () => this.help());
@@ -49,40 +62,21 @@ export class Presenter {
   /** The section nearest the middle of the screen that has a timeline to step through. */
   #timeline() {
     const middle = innerHeight / 2;
-    const candidates = [["reveal", this.views.reveal], ["denoise", this.views.denoise],
-                        ["race", this.views.race], ["strategies", this.views.lab]];
     let best = null;
-    for (const [id, view] of candidates) {
-      if (!view) continue;
-      const r = this.doc.getElementById(id).getBoundingClientRect();
+    for (const m of this.timelines) {
+      const r = m.root.getBoundingClientRect();
       const d = r.top <= middle && r.bottom >= middle ? 0 : Math.min(Math.abs(r.top - middle), Math.abs(r.bottom - middle));
-      if (!best || d < best.d) best = { id, view, d };
+      if (!best || d < best.d) best = { view: m.view, d };
     }
-    return best;
+    return best?.view ?? null;
   }
 
+  /** Step the timeline on screen by `delta`, or to its "start" or "end". */
   #step(delta, to = null) {
-    const t = this.#timeline();
-    if (!t) return;
-    const { id, view } = t;
-    if (id === "denoise") {
-      const last = view.timeline.passes.length;
-      view.scrubTo(to === null ? Math.min(last, Math.max(0, Number(view.el.scrub.value) + delta)) : to === "end" ? last : 0);
-    } else if (id === "strategies") {
-      const last = view.shown.passes.length;
-      view.scrubTo(to === null ? Math.min(last, Math.max(1, Number(view.el.scrub.value) + delta)) : to === "end" ? last : 1);
-    } else {
-      // section I and the race: frames 0…last
-      if (to === "start" || (delta < 0 && view.frame <= 1)) return view.reset();
-      if (to === "end") {
-        while (view.frame < view.last) view.step();
-        return;
-      }
-      if (delta > 0) return view.step();
-      const target = view.frame - 1;
-      view.reset();
-      while (view.frame < target) view.step();
-    }
+    const view = this.#timeline();
+    if (!view) return;
+    const { at, first, last } = view.position();
+    view.goTo(to === "start" ? first : to === "end" ? last : Math.min(last, Math.max(first, at + delta)));
   }
 
   #key(e) {
@@ -100,10 +94,7 @@ export class Presenter {
       End: () => this.#step(0, "end"),
       " ": () => {
         if (target?.closest(ACTIVE)) return false; // Space presses the focused button instead
-        const running = this.train.root.dataset.training === "true";
-        if (running) this.train.pause();
-        else if (!this.train.el.train.disabled) this.train.train();
-        else return false;
+        return this.runner ? this.runner.view.toggleRun() : false;
       },
     }[e.key];
     if (act && act() !== false) e.preventDefault();

@@ -1,8 +1,8 @@
-// Section VIII, "The race": the AR baseline and the diffusion model each write a name, shown in
+// "The race": the AR baseline and the diffusion model each write a name, shown in
 // lockstep by forward pass (tick k: each model after min(k, its passes) passes), with the
 // passes and the Python time each decode took (api.race, timed inside pytoy). The reader
 // picks diffusion's pass budget and the seed, and can retrain the AR baseline here.
-// Every race is announced as a "pytoy:race" event on the section, for section XIII.
+// Every race shown is announced on the page's bus (events.js) as "race".
 
 import { attempt, el, say } from "../dom.js";
 import { defaultOf } from "../table.js";
@@ -12,16 +12,19 @@ import { renderTimeline } from "./timeline.js";
 const FRAME_MS = 700;
 const MY_AR = "names-ar";
 
-export class RaceView extends SteppedView {
+export default class RaceView extends SteppedView {
   #client = null;
   #dataset;
   #trainSteps; // the defaults' training steps for a names model
   race = null; // the last api.race result
 
-  constructor(root, { frames, dataset }) {
+  #events;
+
+  constructor(root, { frames, text, events }) {
     super();
     this.root = root;
-    this.#dataset = dataset;
+    this.#dataset = text;
+    this.#events = events;
     this.#trainSteps = defaultOf("train_steps.names");
     const $ = (s) => root.querySelector(s);
     this.el = { steps: $("#race-steps"), seed: $("#race-seed"), diffusion: $("#race-diffusion"),
@@ -42,6 +45,9 @@ export class RaceView extends SteppedView {
     this.el.train.addEventListener("click", () => this.trainAr());
     this.el.pause.addEventListener("click", () => this.#client.request("pause", { name: MY_AR }));
     this.el.ar.querySelector(`option[value="${MY_AR}"]`).disabled = true;
+    const own = this.el.diffusion.querySelector("option[value=names]");
+    own.disabled = true; // until the train section has a model
+    events.on("own-model", () => { own.disabled = false; });
     this.#enable(false);
     this.show(frames.race, "frames");
   }
@@ -55,6 +61,10 @@ export class RaceView extends SteppedView {
 
   #enable(on) {
     for (const k of ["run", "steps", "seed", "diffusion", "ar", "train"]) this.el[k].disabled = !on;
+  }
+
+  get shown() {
+    return this.race;
   }
 
   get last() {
@@ -83,7 +93,7 @@ export class RaceView extends SteppedView {
     this.race = race;
     this.root.dataset.source = source;
     this.stepper.go(this.last);
-    this.root.dispatchEvent(new CustomEvent("pytoy:race", { detail: race, bubbles: true }));
+    this.#events.announce("race", race);
   }
 
   #draw() {

@@ -1,4 +1,4 @@
-// Section I, "Not one token at a time": the AR model and the diffusion model each produce the
+// "Not one token at a time": the AR model and the diffusion model each produce the
 // same word, side by side. Both timelines come from api.reveal (first from frames.json, which
 // the build computed with the same code, then live from the worker). Play / Step / Reset walk
 // through the passes; the AR model needs one pass per letter, diffusion only a few.
@@ -8,12 +8,14 @@ import { renderTimeline } from "./timeline.js";
 
 const FRAME_MS = 800;
 
-export class RevealView extends SteppedView {
+export default class RevealView extends SteppedView {
   timelines = null; // {ar, diffusion}
 
-  constructor(root) {
+  constructor(root, { frames, events }) {
     super();
     this.root = root;
+    this.word = frames.word;
+    this.steps = frames.reveal.steps;
     const $ = (s) => root.querySelector(s);
     this.el = { play: $("#reveal-play"), step: $("#reveal-step"), reset: $("#reveal-reset"),
                 count: $("#reveal-frame"), ar: $("#reveal-ar .timeline-box"),
@@ -25,6 +27,14 @@ export class RevealView extends SteppedView {
     this.el.model = $("#reveal-model");
     this.el.model.disabled = true;
     this.el.model.addEventListener("change", () => this.#switch());
+    const own = this.el.model.querySelector("option[value=names]");
+    own.disabled = true; // until the train section has a model
+    events.on("own-model", () => { own.disabled = false; });
+    this.show(frames.reveal, "frames");
+  }
+
+  get shown() {
+    return this.timelines;
   }
 
   /** New timelines ({ar, diffusion}, each an api.reveal result); keeps the current frame. */
@@ -37,20 +47,20 @@ export class RevealView extends SteppedView {
   }
 
   /** Live: ask the worker for both timelines (shipped checkpoints, or the reader's models). */
-  async live(client, word, steps, names = { diffusion: "shipped", ar: "shipped-ar" }) {
-    Object.assign(this, { client, word, steps });
+  async live(client, names = { diffusion: "shipped", ar: "shipped-ar" }) {
+    this.client = client;
     this.el.model.disabled = false;
     const [diffusion, ar] = await Promise.all([
-      client.call("reveal", { name: names.diffusion, word, decode: { steps } }),
-      client.call("reveal", { name: names.ar, word }),
+      client.call("reveal", { name: names.diffusion, word: this.word, decode: { steps: this.steps } }),
+      client.call("reveal", { name: names.ar, word: this.word }),
     ]);
     this.show({ ar, diffusion }, "live");
   }
 
-  /** "Train it yourself": the reader's diffusion model from section IV replaces the shipped one. */
+  /** "Train it yourself": the reader's diffusion model (the train section) replaces the shipped one. */
   async #switch() {
     try {
-      await this.live(this.client, this.word, this.steps, { diffusion: this.el.model.value, ar: "shipped-ar" });
+      await this.live(this.client, { diffusion: this.el.model.value, ar: "shipped-ar" });
       this.root.dataset.model = this.el.model.value;
     } catch (e) {
       this.el.count.textContent = e.message;

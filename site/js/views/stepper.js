@@ -1,4 +1,4 @@
-// Play / Step / Reset over frames 0…last, shared by section I (reveal) and section VIII (race):
+// Play / Step / Reset over frames 0…last, shared by the reveal and the race sections:
 // one frame per forward pass, drawn by the view. Under prefers-reduced-motion Play shows the
 // last frame at once instead of animating.
 
@@ -43,8 +43,9 @@ export class Stepper {
   }
 }
 
-/** A view whose frames 0…last a Stepper plays (section I, the race). Its buttons and the
- *  presenter's arrow keys use this one interface; a subclass sets `stepper` and `last`. */
+/** A view whose frames 0…last a Stepper plays (section I, the race). Its buttons use play,
+ *  step and reset; the presenter the view contract's position() and goTo() (sections.js).
+ *  A subclass sets `stepper` and `last`. */
 export class SteppedView {
   get frame() {
     return this.stepper.frame;
@@ -64,5 +65,14 @@ export class SteppedView {
 
   reset() {
     this.stepper.reset();
+  }
+
+  position() {
+    return { at: this.frame, first: 0, last: this.last };
+  }
+
+  goTo(frame) {
+    this.stepper.stop();
+    this.stepper.go(Math.min(this.last, Math.max(0, frame)));
   }
 }

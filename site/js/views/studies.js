@@ -7,6 +7,20 @@ import { el } from "../dom.js";
 
 const f3 = (x) => x.toFixed(3);
 
+/** The section's view (sections.js): the studies are computed under CPython, not live. */
+export default class StudiesView {
+  constructor(root, { frames }) {
+    this.studies = frames.studies;
+    renderStudies(root, frames.studies);
+  }
+
+  live() {}
+
+  get shown() {
+    return this.studies;
+  }
+}
+
 export function renderStudies(root, studies) {
   const $ = (s) => root.querySelector(s);
   const lik = studies.likelihood;

@@ -9,7 +9,7 @@ import { attempt, el } from "../dom.js";
 const MODELS = [["names", "shipped"], ["translate", "translate"], ["ar", "shipped-ar"]];
 const pct = (q) => `${(100 * q).toFixed(1)}%`;
 
-export class SweepView {
+export default class SweepView {
   #client = null;
   #uPlot;
   plot = null;
@@ -35,6 +35,11 @@ export class SweepView {
   live(client) {
     this.#client = client;
     this.el.run.disabled = false;
+  }
+
+  /** {sweep, chart}: the api.sweep results and the data the chart holds (null if none). */
+  get shown() {
+    return { sweep: this.sweep, chart: this.plot?.data ?? null };
   }
 
   async recompute() {

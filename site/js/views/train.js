@@ -8,14 +8,16 @@ import { download, readFile, say } from "../dom.js";
 import { clampSetting, writeSettings } from "../settings.js";
 import * as store from "../store.js";
 import { defaultOf } from "../table.js";
+import { LossChart } from "./chart.js";
 import { renderTimeline } from "./timeline.js";
 
 const NAME = "names"; // the model's session name in pytoy.api
 const MORE = 500; // steps added by "+500 more"
 
-export class TrainView {
-  #client;
+export default class TrainView {
+  #client = null;
   #chart;
+  #events;
   #settings;
   #dataset;
   #shippedDataset; // data/names.txt, for "Back to the 40 names"
@@ -23,13 +25,14 @@ export class TrainView {
   #samples = 0; // samples drawn since the last reset; the next one uses seed + #samples
   #run = 0; // counts training runs and resets, so a run ended by Reset stays quiet
 
-  /** `dataset` is the text of data/names.txt (Python in the browser has no copy of it). */
-  constructor(root, { client, chart, settings, dataset }) {
+  /** `text` is the text of data/names.txt (Python in the browser has no copy of it). */
+  constructor(root, { settings, text: dataset, uPlot, chartProblem, events }) {
     this.root = root;
     this.#shippedDataset = dataset;
     this.#dataset = store.load("data:names") ?? dataset; // the reader's own list, if they chose one
-    this.#client = client;
-    this.#chart = chart;
+    this.#events = events;
+    this.#chart = new LossChart(root.querySelector("#loss-chart"), uPlot, { problem: chartProblem, where:
+      "The step, loss and floor above give the latest numbers; “Loss history (.csv)” has every step." });
     this.#settings = settings;
     const $ = (sel) => root.querySelector(sel);
     this.el = {
@@ -74,7 +77,8 @@ export class TrainView {
   }
 
   /** Python is ready: create the model and show its floor (throws if that fails). */
-  async start() {
+  async live(client) {
+    this.#client = client;
     this.el.recover.textContent = `Recover: learning rate back to ${defaultOf("train.lr")}`;
     this.#state = "busy";
     this.#render();
@@ -83,8 +87,13 @@ export class TrainView {
     this.#render();
   }
 
-  /** Called with the step count whenever it changes (other sections offer "your model"). */
-  onStep = () => {};
+  /** Space in presenter mode: pause a run, or start one; false if neither is possible now. */
+  toggleRun() {
+    if (this.#state === "training") this.pause();
+    else if (this.#state === "idle") this.train();
+    else return false;
+    return true;
+  }
 
   async train(steps = defaultOf("train_steps.names")) {
     const run = ++this.#run;
@@ -282,7 +291,7 @@ export class TrainView {
   #stats({ step, examples_per_s, loss }) {
     this.el.step.textContent = String(step);
     this.root.dataset.step = String(step);
-    this.onStep(step);
+    this.#events.announce("own-model", { step }); // other sections offer "your model"
     this.el.speed.textContent = examples_per_s == null ? "–" : Math.round(examples_per_s).toLocaleString("en");
     this.el.loss.textContent = loss == null ? "–" : loss.toFixed(3);
   }

@@ -8,23 +8,26 @@
 import { attempt, download, el, readFile, say } from "../dom.js";
 import * as store from "../store.js";
 import { defaultOf, SYMBOLS } from "../table.js";
+import { LossChart } from "./chart.js";
 import { renderTimeline } from "./timeline.js";
 
 const MINE = "translate-mine";
 const KEY = "model:translate-mine";
 
-export class TranslateView {
+export default class TranslateView {
   #client = null;
   #chart;
   #text; // the pairs a new translator trains on: data/en-hi.txt, or the reader's own
   #shippedText;
   #training = false;
+  #shown = null;
   #trainSteps; // one Train press: the defaults table's steps for the translator
   model = "translate";
 
-  constructor(root, { frames, chart, text }) {
+  constructor(root, { frames, text, uPlot, chartProblem }) {
     this.root = root;
-    this.#chart = chart;
+    this.#chart = new LossChart(root.querySelector("#translate-chart"), uPlot,
+      { problem: chartProblem, where: "The step and loss are written next to the buttons above." });
     this.#shippedText = text;
     this.#trainSteps = defaultOf("train_steps.translate");
     this.#text = store.load("data:pairs") ?? text;
@@ -70,7 +73,7 @@ export class TranslateView {
       download(`pytoy-${this.model}.json`, JSON.stringify(ckpt));
     }));
     root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
-    renderTimeline(this.el.timeline, frames.translate.timelines[0]);
+    this.#show(frames.translate.timelines[0]);
     this.#render();
   }
 
@@ -119,7 +122,7 @@ export class TranslateView {
     const word = this.el.word.value.trim();
     await this.#try(async () => {
       const [t] = await this.#client.call("translate", { name: this.model, words: [word], decode: { temperature: 0 } });
-      renderTimeline(this.el.timeline, t);
+      this.#show(t);
     });
   }
 
@@ -183,6 +186,16 @@ export class TranslateView {
     this.root.dataset.dataset = "shipped";
     this.#use("translate");
     say(this.el.ownMessage, "Back to the 30 pairs: the shipped translator answers again.");
+  }
+
+  /** The last answer drawn (api.translate's timeline): the view contract's `shown`. */
+  get shown() {
+    return this.#shown;
+  }
+
+  #show(timeline) {
+    this.#shown = timeline;
+    renderTimeline(this.el.timeline, timeline);
   }
 
   #use(name) {
