@@ -137,7 +137,7 @@ def step_record(symbols: str, tokens: np.ndarray, committed: np.ndarray,
     }
 
 
-def probs_json(probs: np.ndarray) -> list[list[float] | None]:
+def probs_json(probs: np.ndarray) -> list[list[float | int] | None]:
     """(L, V) float64 -> per position a list of V probabilities (vocabulary order) rounded
     to PROB_DECIMALS, or None where nothing was recorded (a NaN row).
 
