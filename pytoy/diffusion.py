@@ -25,11 +25,6 @@ def t_edges(bins: int) -> np.ndarray:
     return np.arange(bins + 1) / bins  # 3 / 10 is the double nearest 0.3: edges print clean
 
 
-def t_bin(t: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """(n,) index of the bin (lo, hi] each t falls in (t at an edge belongs to the lower)."""
-    return np.clip(np.searchsorted(edges, t, side="left") - 1, 0, len(edges) - 2)
-
-
 def bin_probs(edges: np.ndarray, eps: float = T_EPS) -> np.ndarray:
     """(bins,) probability of each bin under the training draw t ~ U(eps, 1]."""
     lo, hi = np.maximum(edges[:-1], eps), np.minimum(edges[1:], 1.0)
