@@ -28,6 +28,7 @@ class Session:
     bundle: Bundle
     dataset: data.Dataset  # the training items, encoded
     trainer: Trainer
+    probe: evaluate.Probe | None = None  # loss_by_t's fixed draws, made at its first call
 
 
 _sessions: dict[str, Session] = {}
@@ -192,11 +193,33 @@ def loss_floor(name: str) -> dict:
     return floor.loss_floor(s.dataset.tokens, s.bundle.layout.maskable()).to_json()
 
 
-def evaluate_model(name: str) -> dict:
+def loss_floor_by_t(name: str) -> dict:
+    """The floor per bin of t, hidden and visible (see floor.floor_by_t): for the chart of
+    the loss by noise level. Exact for the shipped data (milliseconds); Monte Carlo with its
+    errors for a large dataset (seconds: call it once per dataset, not per chunk)."""
+    s = _session(name)
+    return floor.floor_by_t(s.dataset.tokens, s.bundle.layout.maskable()).to_json()
+
+
+def loss_by_t(name: str) -> dict:
+    """The model's loss on its fixed probe set, per bin of t, hidden and visible (see
+    evaluate.loss_by_t): one forward pass, cheap enough to call after every training chunk
+    (bench/probe_cost.py). Diffusion models only."""
+    s = _session(name)
+    b = s.bundle
+    if b.cfg.arch != "diffusion":
+        raise ValueError(f"the loss by noise level needs a diffusion model; {name!r} is "
+                         f"{b.cfg.arch}")
+    if s.probe is None:
+        s.probe = evaluate.probe_set(s.dataset.tokens, b.layout.maskable(), b.vocab.mask_id)
+    return {**evaluate.loss_by_t(b.params, b.cfg, s.probe), "step": s.trainer.step}
+
+
+def evaluate_model(name: str, by_t: bool = False) -> dict:
     b = _session(name).bundle
     which = b.val_items or b.train_items
     items = data.parse_lines("\n".join(which), b.task)
-    return evaluate.report(b, items, "held-out" if b.val_items else "training")
+    return evaluate.report(b, items, "held-out" if b.val_items else "training", by_t=by_t)
 
 
 def source(qualname: str) -> str:

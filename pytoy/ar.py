@@ -33,8 +33,10 @@ def decode(predict, symbols: str, mask_id: int, pad_id: int, maskable: np.ndarra
     the end symbol is not allowed, so the word cannot end before its template does (the `_`
     that pads a short template may come earlier: `??h??` can become a four-letter name).
     With `target` (B, L) it writes the target's characters (teacher forcing) and reports
-    the probability the model gave each. Returns the same structure as
-    `sampling.Decoder.run`.
+    the probability the model gave each. Each step records the model's belief at the one
+    position it writes (`probs`, see `sampling.step_record`): the untempered softmax without
+    `?` (nor `>`, nor `_` where the word may not end yet), renormalised. Returns the same
+    structure as `sampling.Decoder.run`.
     """
     from .sampling import _round, propose, step_record  # local: sampling imports nothing here
 
@@ -72,9 +74,11 @@ def decode(predict, symbols: str, mask_id: int, pad_id: int, maskable: np.ndarra
             for b in np.flatnonzero(todo):
                 c = np.full(L, np.nan)
                 c[p] = conf[b]
+                belief = np.full((L, probs.shape[-1]), np.nan)  # (L, V): only p is predicted
+                belief[p] = probs[b, 0]
                 steps[b].append(step_record(
                     symbols, x[b], x[b] != before[b], np.zeros(L, dtype=bool),
                     _round(c, ~np.isnan(c)), "".join(symbols[i] for i in x[b]), conf[b],
-                    conf[b], hidden[b].sum(), nfe[b]))
+                    conf[b], hidden[b].sum(), nfe[b], belief))
     return {"tokens": x, "nfe": nfe, "passes": steps, "early": np.zeros(B, dtype=bool),
             "K": int(nfe.max()) if B else 0}

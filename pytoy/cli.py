@@ -119,6 +119,8 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("evaluate", help="likelihood, loss vs floor, accuracy")
     e.add_argument("model")
     e.add_argument("--data", help="evaluate on this file instead of the held-out split")
+    e.add_argument("--by-t", action="store_true",
+                   help="also the loss by noise level t, hidden and visible, beside its floor")
     e.add_argument("--json", action="store_true")
     return p
 
@@ -196,9 +198,9 @@ def cmd_evaluate(args) -> dict:
     b = checkpoint.load(args.model)
     if args.data:
         items = data.load(args.data, b.task).items
-        return evaluate.report(b, items, args.data)
+        return evaluate.report(b, items, args.data, by_t=args.by_t)
     api.load("cli", checkpoint.to_dict(b))
-    return api.evaluate_model("cli")
+    return api.evaluate_model("cli", by_t=args.by_t)
 
 
 def cmd_sweep(args) -> dict:
@@ -238,7 +240,34 @@ def _text_report(r: dict) -> str:
     if "exact_match" in r:
         m = r["exact_match"]
         lines.append(f"exact match: {m['correct']}/{m['total']} ({m['accuracy']:.0%})")
+    if "loss_by_t" in r:
+        lines += _by_t_table(r["loss_by_t"]["model"], r["loss_by_t"]["floor"])
     return "\n".join(lines)
+
+
+def _by_t_table(model: dict, fl: dict) -> list[str]:
+    """Nats per hidden / visible / maskable position in each bin of t, beside the floor
+    (expected, from pytoy.floor) and the best model's cost on the probe's own draws."""
+    def cell(x: float | None, width: int = 8) -> str:
+        return f"{'-' if x is None else f'{x:.3f}':>{width}}"
+
+    probe = model["probe"]
+    how = "exact" if fl["exact"] else f"Monte Carlo, {fl['samples_per_bin']} draws a bin"
+    lines = [f"loss by noise level t on the training items, nats per position (probe: "
+             f"{probe['rows']} rows, seed {probe['seed']}; floor {how}; the floor of a "
+             f"visible position is 0):",
+             f"{'t':<12}{'hidden':>8}{'floor':>8}{'on probe':>9}{'visible':>8}{'all':>8}"
+             f"{'floor':>8}{'on probe':>9}"]
+    edges = model["edges"]
+    for j in range(len(edges) - 1):
+        lines.append(f"{f'({edges[j]:g}, {edges[j + 1]:g}]':<12}"
+                     f"{cell(model['hidden'][j])}{cell(fl['hidden'][j])}"
+                     f"{cell(model['floor_hidden'][j], 9)}{cell(model['visible'][j])}"
+                     f"{cell(model['all'][j])}{cell(fl['all'][j])}"
+                     f"{cell(model['floor_all'][j], 9)}")
+    lines.append(f"{'all t':<12}{cell(model['hidden_loss'])}{cell(fl['hidden_value'])}"
+                 f"{'':>17}{cell(model['loss'])}{cell(fl['value'])}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -89,6 +89,13 @@ DEFAULTS: dict[str, Any] = {
         "val_frac": _number(0.0, 0.0, 0.99, 0.01, about="fraction of the data held out"),
     },
     "chunk": 25,  # training steps per progress report
+    # the loss by noise level (floor.floor_by_t, evaluate.loss_by_t, section IV's second chart)
+    "loss_by_t": {
+        "bins": 10,  # equal bins of t: (0, 0.1], (0.1, 0.2], …, (0.9, 1] (the first from T_EPS)
+        "probe_per_bin": 32,  # probe rows per bin: 320 rows, one forward pass (bench/probe_cost.py)
+        "probe_seed": 0,  # the probe's examples and masks: the same draws at every call
+        "floor_samples_per_bin": 2_000,  # Monte Carlo floor, where it cannot be exact
+    },
     # the reserved symbols (vocab.py): every vocabulary ends [letters…, (sep,) pad, mask]
     "symbols": {"pad": "_", "mask": "?", "sep": ">"},
 }

@@ -20,6 +20,17 @@ def sample_t(rng: np.random.Generator, n: int, eps: float = T_EPS) -> np.ndarray
     return 1.0 - (1.0 - eps) * rng.random(n)
 
 
+def t_edges(bins: int) -> np.ndarray:
+    """(bins + 1,) edges of equal bins of t over (0, 1]: bin j is (edges[j], edges[j + 1]]."""
+    return np.arange(bins + 1) / bins  # 3 / 10 is the double nearest 0.3: edges print clean
+
+
+def bin_probs(edges: np.ndarray, eps: float = T_EPS) -> np.ndarray:
+    """(bins,) probability of each bin under the training draw t ~ U(eps, 1]."""
+    lo, hi = np.maximum(edges[:-1], eps), np.minimum(edges[1:], 1.0)
+    return np.maximum(hi - lo, 0.0) / (1.0 - eps)
+
+
 def corrupt(x: np.ndarray, t: np.ndarray, maskable: np.ndarray, mask_id: int,
             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Mask each maskable position of x (B, L) with probability t (B,).

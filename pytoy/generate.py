@@ -1,7 +1,21 @@
 """Generating with a trained model: names from nothing, answers from questions, infilling.
 
 Every entry point returns Timelines — plain dicts that record each denoising step — so
-the CLI, the tests and the page all show exactly what the sampler did.
+the CLI, the tests and the page all show exactly what the sampler did. A Timeline is JSON:
+
+* `task`, `arch`, `strategy`, `length` L, `answer_start`, `start` (the row before the first
+  pass, `?` where the model writes), `tokens` and `text` (the result), `nfe` (forward
+  passes), `K` (the step budget), `early_stopped`; the translator adds `question`, `seen`,
+  `expected`, `correct`, and `api.sample` adds `in_training_set`.
+* `passes`: one dict per forward pass: `tokens` (the row after it), `committed` and
+  `remasked` (positions), `confidence` (per position, what the strategy ranked, or None),
+  `candidates` (the proposals where hidden), `gate`, `mean`, `hidden_before`, `nfe`, and
+  `probs`: per position a list of V probabilities in vocabulary order (`vocab.symbols`) —
+  the model's untempered belief at the pass's input (the previous pass's `tokens`), with
+  `?` (and `>` in an answer) at 0 and the rest renormalised — rounded to
+  `sampling.PROB_DECIMALS` = 4 decimals (so a row sums to 1 within V · 5e-5), or None where
+  the decoder does not write (a question, `>`, a template's letters; for AR every position
+  but the one written at that pass).
 """
 
 from __future__ import annotations
@@ -11,7 +25,7 @@ import numpy as np
 from . import ar
 from .bundle import Bundle, known_answers
 from .data import DataError, answer_text, compose
-from .sampling import Decoder, DecodeSettings
+from .sampling import Decoder, DecodeSettings, step_json
 from .vocab import MASK, PAD, VocabError
 
 MAX_SAMPLES = 10_000
@@ -59,7 +73,7 @@ def _timelines(b: Bundle, x0: np.ndarray, res: dict, strategy: str, rows: range)
             "length": b.cfg.length,
             "answer_start": b.layout.answer_start,
             "start": b.vocab.decode(x0[i]),
-            "passes": res["passes"][i],
+            "passes": [step_json(st) for st in res["passes"][i]],
             "tokens": tokens,
             "text": answer_text(b.layout, tokens),
             "nfe": int(res["nfe"][i]),

@@ -18,10 +18,17 @@ softmax, as LLaDA does); the temperature only shapes which token is proposed (Gu
 float64; temperature 0 means argmax). The model is told t = the fraction of answer positions
 still hidden. Adaptive early stop: when the least confident hidden position (the *gate*)
 reaches the early-stop level, everything left is committed at once.
+
+Every step also records the model's belief: at each position the decoder may write, the
+untempered softmax over the vocabulary at that step's input, with the symbols that can never
+be proposed (`?`, and `>` inside an answer) set to 0 and the rest renormalised — exactly the
+probabilities `propose` drew from, so recording costs no forward pass. In memory it is
+float64 (`step_record`); a Timeline rounds it to PROB_DECIMALS (`step_json`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
@@ -31,6 +38,9 @@ from .defaults import DEFAULTS, bounds, check, default
 from .diffusion import log_softmax
 
 MAX_STEPS = int(bounds("decode", "steps")[1])
+# decimals of a recorded probability in a Timeline (JSON): each within 5e-5 of the float64,
+# finer than a heat strip or a printed percentage shows, and ~6 characters a number
+PROB_DECIMALS = 4
 
 # (B, L) ids, (B,) noise levels -> (B, L, V) logits
 Predictor = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -103,8 +113,16 @@ def _round(values: np.ndarray, mask: np.ndarray) -> list[float | None]:
 
 def step_record(symbols: str, tokens: np.ndarray, committed: np.ndarray,
                 remasked: np.ndarray, confidence: list[float | None], candidates: str,
-                gate: float, mean: float, hidden_before: int, nfe: int) -> dict:
-    """One pass of a timeline, as the CLI, the tests and the page read it (one row of ids)."""
+                gate: float, mean: float, hidden_before: int, nfe: int, probs: np.ndarray
+                ) -> dict:
+    """One pass of a timeline (one row of ids), as the decoders record it in memory.
+
+    `tokens` is the row after the pass; the pass's input is the previous pass's `tokens`
+    (the Timeline's `start` for the first). `probs` (L, V) float64 is the model's belief at
+    that input: the untempered softmax with the never-proposed symbols at 0, renormalised,
+    at the positions the decoder may write (diffusion) or the one it writes (AR); NaN rows
+    elsewhere (a question, `>`, a template's letters). `step_json` makes it JSON.
+    """
     return {
         "tokens": "".join(symbols[i] for i in tokens),
         "committed": np.flatnonzero(committed).tolist(),
@@ -115,7 +133,24 @@ def step_record(symbols: str, tokens: np.ndarray, committed: np.ndarray,
         "mean": round(float(mean), 6),
         "hidden_before": int(hidden_before),
         "nfe": int(nfe),
+        "probs": probs,
     }
+
+
+def probs_json(probs: np.ndarray) -> list[list[float | int] | None]:
+    """(L, V) float64 -> per position a list of V probabilities (vocabulary order) rounded
+    to PROB_DECIMALS, or None where nothing was recorded (a NaN row).
+
+    0 and 1 are written as integers: most entries round to 0, and `0` is a third of `0.0`.
+    """
+    rounded = np.round(probs, PROB_DECIMALS).tolist()  # k / 10^4: the shortest JSON text
+    return [None if math.isnan(row[0]) else [int(v) if v in (0.0, 1.0) else v for v in row]
+            for row in rounded]
+
+
+def step_json(step: dict) -> dict:
+    """A step record as the CLI's --json, the API and the page read it: `probs` rounded."""
+    return {**step, "probs": probs_json(step["probs"])}
 
 
 # ── strategies: which hidden positions to commit at a pass ───────────────────────────
@@ -301,9 +336,10 @@ class Decoder:
                     h = hidden[b]
                     shown = "".join(self.symbols[c] if hh else self.symbols[xx]
                                     for c, hh, xx in zip(cand[b], h, x[b], strict=True))
+                    belief = np.where(editable[b][:, None], probs[b], np.nan)  # (L, V)
                     steps[b].append(step_record(
                         self.symbols, x[b], commit[b], remask[b], _round(score[b], editable[b]),
-                        shown, gate[b], conf[b][h].mean(), h.sum(), nfe[b]))
+                        shown, gate[b], conf[b][h].mean(), h.sum(), nfe[b], belief))
             step += 1
         return {"tokens": x, "nfe": nfe, "passes": steps, "early": early, "K": K}
 
