@@ -1,0 +1,122 @@
+"""bench/run.py still runs: its smoke mode (one repeat, a few steps per section) completes and
+prints every table, with a row for every batch size at its own learning rate.
+
+Nothing here reads a figure as a speed: the smoke run's numbers mean nothing, and a benchmark
+that prints figures is run by hand (python3 bench/run.py). The smoke run writes no file.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SCRIPT = REPO / "bench" / "run.py"
+
+
+def _batch_lr() -> dict[int, float]:
+    spec = importlib.util.spec_from_file_location("bench_run", SCRIPT)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = mod  # dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod.BATCH_LR
+
+
+# Each section's heading, and the header row of each of its tables.
+CPYTHON_TABLES = {
+    "## 2. Training throughput": [
+        "| batch | lr | Pyodide steps/s | Pyodide examples/s | CPython steps/s |"
+        " CPython examples/s | CPython / Pyodide |",
+    ],
+    "## 6. Scale in CPython": [
+        "| sequence length (V=22) | 8 | 16 | 32 | 64 |",
+        "| vocabulary (L=7) | 22 | 64 | 128 | 256 |",
+    ],
+}
+BROWSER_TABLES = {
+    "## 1. Cold start": ["| | our page | bare Pyodide + NumPy page | ratio | goal |"],
+    "## 3. Against the original explainer's trainer": [
+        "| | original (JS) | ours (Pyodide) | ratio | goal |",
+    ],
+    "## 4. Responsiveness": ["| what | figure | goal |"],
+    "## 5. Size of `dist/site/`": [
+        "| part | raw | gzip |",
+        "| part | raw | embedded | budget |",
+    ],
+}
+
+
+def run_smoke(*args: str, timeout: int) -> str:
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--smoke", *args],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:] + proc.stdout[-4000:]
+    return proc.stdout
+
+
+def tables(text: str) -> list[list[list[str]]]:
+    """Every markdown table in text: its rows, each a list of cells."""
+    out: list[list[list[str]]] = []
+    prev = ""
+    for line in text.splitlines():
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if prev.startswith("|"):
+                out[-1].append(cells)
+            else:
+                out.append([cells])
+        prev = line
+    return out
+
+
+def check_report(text: str, sections: dict[str, list[str]]) -> None:
+    assert "Smoke run" in text
+    lines = text.splitlines()
+    for heading, headers in sections.items():
+        assert any(line.startswith(heading) for line in lines), f"no section {heading!r}"
+        for header in headers:
+            assert header in lines, f"no table {header!r} in {heading!r}"
+    found = tables(text)
+    assert found
+    for table in found:
+        head, sep, *rows = table
+        assert all(set(c) <= set("-") and c for c in sep), f"bad separator under {head}"
+        assert rows, f"table {head} has no rows"
+        for row in rows:
+            assert len(row) == len(head), f"row {row} does not fit {head}"
+
+
+def check_throughput(text: str, browser: bool) -> None:
+    """One row per batch size, with that batch size's learning rate and figures."""
+    want = _batch_lr()
+    (table,) = [t for t in tables(text) if t[0][:2] == ["batch", "lr"]]
+    rows = table[2:]
+    assert [(int(r[0]), float(r[1])) for r in rows] == list(want.items())
+    number = re.compile(r"^[\d,.]+×?$")
+    for r in rows:
+        figures = r[2:] if browser else r[4:6]
+        assert all(number.match(c) for c in figures), r
+
+
+def test_bench_smoke_without_browser() -> None:
+    out = run_smoke("--no-browser", timeout=300)
+    check_report(out, CPYTHON_TABLES)
+    assert not any(line.startswith(h) for h in BROWSER_TABLES for line in out.splitlines())
+    check_throughput(out, browser=False)
+
+
+@pytest.mark.browser
+def test_bench_smoke_with_browser(site_dir: Path) -> None:
+    """Every section, the browser's included, on a copy of the session's built site."""
+    out = run_smoke("--site", str(site_dir), timeout=900)
+    check_report(out, {**BROWSER_TABLES, **CPYTHON_TABLES})
+    check_throughput(out, browser=True)
