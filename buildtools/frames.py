@@ -43,7 +43,7 @@ def compute(repo: Path) -> dict:
     api.load("frames-translate", (ckpt / "translate.json").read_text())
     info = api.info("frames-names")
     tr_info = api.info("frames-translate")
-    return {
+    out = {
         "word": WORD,
         "reveal": {
             "diffusion": api.reveal("frames-names", WORD, {"steps": REVEAL_STEPS}),
@@ -69,6 +69,8 @@ def compute(repo: Path) -> dict:
         "sweep": {key: api.sweep(name, SWEEP_N) for key, name in
                   (("names", "frames-names"), ("translate", "frames-translate"),
                    ("ar", "frames-ar"))},
+        "floor_by_t": api.loss_floor_by_t("frames-names"),
+        "loss_by_t": api.loss_by_t("frames-names"),
         "infill": api.infill("frames-names", "frames-ar", INFILL),
         "infill_timelines": {"diffusion": api.sample("frames-names", 1, {"seed": 0}, INFILL)[0],
                              "ar": api.sample("frames-ar", 1, {"seed": 0}, INFILL)[0]},
@@ -76,6 +78,9 @@ def compute(repo: Path) -> dict:
                       "ar": api.pass_cost("frames-ar")},
         "studies": json.loads((repo / "data" / "studies.json").read_text()),
     }
+    out["marginals"] = api.one_pass_marginals("frames-names",
+                                              out["sweep"]["names"]["glued"]["examples"])
+    return out
 
 
 def write(path: Path, repo: Path) -> dict:

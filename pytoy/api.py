@@ -269,6 +269,17 @@ def infill(diffusion: str, ar: str, template: str, n: int = 200, seed: int = 0,
                           int(seed), float(temperature))
 
 
+def one_pass_marginals(name: str, examples: list[dict]) -> dict | None:
+    """Section X: the belief at the two positions where a glued name is cut (see
+    compare.one_pass_marginals), for the first of `examples` (api.sweep's glued ones) whose
+    two letters there no training name has together; else the first; None if none."""
+    from . import compare
+
+    b = _session(name).bundle
+    found = [compare.one_pass_marginals(b, ex) for ex in examples]
+    return next((m for m in found if not m["names_with_pair"]), found[0] if found else None)
+
+
 def pass_cost(name: str) -> dict:
     """Section XIII: multiply-adds of one forward pass of this model (see compare.pass_cost)."""
     from . import compare

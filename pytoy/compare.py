@@ -119,3 +119,36 @@ def glued(text: str, names: list[str], length: int) -> dict | None:
                 if a != b:
                     return {"text": text, "split": k, "head": a, "tail": b}
     return None
+
+
+def one_pass_marginals(b: Bundle, example: dict, top: int = 5) -> dict:
+    """Why one pass glues names: the model's belief at the two positions where `example`
+    (a `glued` result) is cut, from the all-`?` row, which is what one-step decoding samples
+    each position from, on its own.
+
+    Returns per position its `top` symbols with their probabilities (the untempered softmax
+    of that first pass, `?` removed: the sampler's own record), the glued name's letter there
+    and its probability, the product of the two (what drawing them independently gives the
+    pair) and the training names that have both letters in those places.
+    """
+    x0 = start_row(b)[None, :]  # (1, L): every answer position hidden
+    first = run(b, x0, DecodeSettings(steps=1, temperature=1.0, seed=0))["passes"][0][0]
+    probs = first["probs"]  # (L, V) float64: the belief at the all-? row
+    k = int(example["split"])
+    text = example["text"].ljust(b.layout.a_len, "_")
+    start = b.layout.answer_start
+    out = []
+    for i in (k - 1, k):
+        row = probs[start + i]
+        order = np.argsort(-row, kind="stable")[:top]
+        letter = text[i]
+        out.append({"position": i, "letter": letter,
+                    "p": float(row[b.vocab.symbols.index(letter)]),
+                    "top": [[b.vocab.symbols[j], float(row[j])] for j in order]})
+    names = [n.ljust(b.layout.a_len, "_") for n in b.train_items]
+    pair = (text[k - 1], text[k])
+    return {"text": example["text"], "split": k, "head": example["head"],
+            "tail": example["tail"], "positions": out,
+            "independent": out[0]["p"] * out[1]["p"],
+            "names_with_pair": [n.rstrip("_") for n in names if (n[k - 1], n[k]) == pair]}
+

@@ -3,7 +3,8 @@
 Every entry point returns Timelines — plain dicts that record each denoising step — so
 the CLI, the tests and the page all show exactly what the sampler did. A Timeline is JSON:
 
-* `task`, `arch`, `strategy`, `length` L, `answer_start`, `start` (the row before the first
+* `task`, `arch`, `strategy`, `length` L, `answer_start`, `symbols` (the vocabulary, in the
+  order of `probs` below), `start` (the row before the first
   pass, `?` where the model writes), `tokens` and `text` (the result), `nfe` (forward
   passes), `K` (the step budget), `early_stopped`; the translator adds `question`, `seen`,
   `expected`, `correct`, and `api.sample` adds `in_training_set`.
@@ -72,6 +73,7 @@ def _timelines(b: Bundle, x0: np.ndarray, res: dict, strategy: str, rows: range)
             "strategy": strategy,
             "length": b.cfg.length,
             "answer_start": b.layout.answer_start,
+            "symbols": b.vocab.symbols,
             "start": b.vocab.decode(x0[i]),
             "passes": [step_json(st) for st in res["passes"][i]],
             "tokens": tokens,

@@ -284,10 +284,11 @@ def origin(url: str) -> str:
 
 
 def open_recorded(
-    browser: Browser, url: str, width: int = 1280, init_script: str | None = None
+    browser: Browser, url: str, width: int = 1280, init_script: str | None = None,
+    has_touch: bool = False,
 ) -> tuple[Recorded, BrowserContext]:
     """Open ``url`` in a fresh context with every complaint recorded; close the context later."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
+    context = browser.new_context(viewport={"width": width, "height": 900}, has_touch=has_touch)
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     rec = Recorded(page)

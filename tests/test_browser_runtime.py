@@ -326,7 +326,7 @@ def test_query_string_settings_are_read_and_clamped(
     ]:
         page = open_page(site_url + query).page
         # the build gives the box the default; wait until section IV has applied the URL's
-        page.wait_for_function("() => window.pytoy?.train !== undefined")
+        page.wait_for_function("() => window.pytoy?.sections?.train !== undefined")
         got = tuple(page.input_value(s) for s in ("#train-lr", "#train-batch", "#train-seed"))
         assert got == want, query
         page.close()

@@ -180,3 +180,54 @@ def test_the_json_timeline_rounds_each_probability_to_4_decimals(models, capsys)
         out = json.loads(capsys.readouterr().out)["timelines"]
         assert [[st["probs"] for st in tl["passes"]] for tl in out] == \
                [[st["probs"] for st in tl["passes"]] for tl in json.loads(text)]
+
+
+# --- section X: two positions' beliefs before a one-pass decode ----------------------------
+
+
+def test_one_pass_marginals_are_the_models_belief_at_the_all_masked_row(models) -> None:
+    """The two columns section X shows equal a fresh forward pass at `???????` with t = 1 (the
+    first and only pass of a one-step decode), `?` removed; the pair's independent chance is
+    their product; the training names holding the pair are found by brute force."""
+    from pytoy import compare
+
+    b = models["names"]
+    belief = expected(b, "?" * b.layout.length, list(range(b.layout.length)), -1)
+    names = (Path(__file__).resolve().parent.parent / "data" / "names.txt").read_text().split()
+    for example in ({"text": "aait", "split": 2, "head": "aarav", "tail": "amit"},
+                    {"text": "aaran", "split": 1, "head": "aarav", "tail": "karan"}):
+        m = compare.one_pass_marginals(b, example)
+        k = example["split"]
+        padded = example["text"].ljust(b.layout.length, "_")
+        for pos, i in zip(m["positions"], (k - 1, k), strict=True):
+            assert pos["position"] == i and pos["letter"] == padded[i]
+            p = belief[i]
+            assert pos["p"] == pytest.approx(p[b.vocab.symbols.index(padded[i])], abs=TOL)
+            want = sorted(((b.vocab.symbols[j], p[j]) for j in range(len(p))),
+                          key=lambda sp: -sp[1])[:5]
+            assert [s for s, _ in pos["top"]] == [s for s, _ in want]
+            assert [q for _, q in pos["top"]] == pytest.approx([q for _, q in want], abs=TOL)
+        assert m["independent"] == pytest.approx(m["positions"][0]["p"] * m["positions"][1]["p"])
+        pair = (padded[k - 1], padded[k])
+        holders = [n for n in names if tuple(n.ljust(b.layout.length, "_")[k - 1:k + 1]) == pair]
+        assert m["names_with_pair"] == holders
+    # "aa" at positions 1-2 is aarav's own start; "ai" at 2-3 is in no training name
+    assert compare.one_pass_marginals(b, {"text": "aaran", "split": 1, "head": "aarav",
+                                          "tail": "karan"})["names_with_pair"] == ["aarav"]
+
+
+def test_the_page_is_shown_a_pair_no_training_name_has_when_there_is_one() -> None:
+    api.load("beliefs-names", (CKPT / "names.json").read_text())
+    examples = [{"text": "aaran", "split": 1, "head": "aarav", "tail": "karan"},
+                {"text": "aait", "split": 2, "head": "aarav", "tail": "amit"}]
+    assert api.one_pass_marginals("beliefs-names", examples)["text"] == "aait"
+    # none unsupported: the first
+    assert api.one_pass_marginals("beliefs-names", examples[:1])["text"] == "aaran"
+    assert api.one_pass_marginals("beliefs-names", []) is None
+
+
+def test_a_timeline_names_the_vocabulary_its_probabilities_follow(models) -> None:
+    api.load("beliefs-tr", (CKPT / "translate.json").read_text())
+    t = api.translate("beliefs-tr", ["water"], {"temperature": 0})[0]
+    assert t["symbols"] == models["translate"].vocab.symbols
+    assert all(len(p) == len(t["symbols"]) for s in t["passes"] for p in s["probs"] if p)

@@ -125,7 +125,7 @@ export default class DenoiseView {
     this.el.frame.textContent = tokens;
     this.el.frame.dataset.tokens = tokens;
     this.root.dataset.step = String(k);
-    renderTimeline(this.el.timeline, t, { upto: k });
+    renderTimeline(this.el.timeline, t, { upto: k, beliefs: true });
   }
 
   showGrid(timelines) {

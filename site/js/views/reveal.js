@@ -74,8 +74,8 @@ export default class RevealView extends SteppedView {
   #draw() {
     if (!this.timelines) return;
     const { ar, diffusion } = this.timelines;
-    renderTimeline(this.el.ar, ar, { upto: this.frame, verdict: false });
-    renderTimeline(this.el.diffusion, diffusion, { upto: this.frame, verdict: false });
+    renderTimeline(this.el.ar, ar, { upto: this.frame, verdict: false, beliefs: true });
+    renderTimeline(this.el.diffusion, diffusion, { upto: this.frame, verdict: false, beliefs: true });
     this.root.dataset.frame = String(this.frame);
     const done = (t) => (this.frame >= t.passes.length ? "done" : `${t.passes.length - this.frame} to go`);
     this.el.count.textContent = `pass ${this.frame} of ${this.last} · AR ${done(ar)}, diffusion ${done(diffusion)}`;

@@ -15,6 +15,7 @@ export default class SweepView {
   plot = null;
   sweep = null; // {names, translate, ar}: api.sweep results
   series = null; // what the chart was given
+  marginals = null; // api.one_pass_marginals: two positions' beliefs before a one-pass decode
 
   #chartProblem;
 
@@ -25,11 +26,13 @@ export default class SweepView {
     const $ = (s) => root.querySelector(s);
     this.el = { chart: $("#sweep-chart"), note: $("#sweep-note"), run: $("#sweep-run"), progress: $("#sweep-progress"),
                 message: $("#sweep-message"), table: $("#sweep-table tbody"), n: $("#sweep-n"),
-                gluedIntro: $("#sweep-glued-intro"), glued: $("#sweep-glued") };
+                gluedIntro: $("#sweep-glued-intro"), glued: $("#sweep-glued"),
+                marginals: $("#sweep-marginals .marginal-pair"), marginalsNote: $("#sweep-marginals-note") };
     this.el.run.addEventListener("click", () => this.recompute());
     new ResizeObserver(() => this.plot?.setSize(this.#size())).observe(this.el.chart);
     matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.sweep && this.#draw());
     this.show(frames.sweep, "frames");
+    this.showMarginals(frames.marginals);
   }
 
   live(client) {
@@ -37,9 +40,36 @@ export default class SweepView {
     this.el.run.disabled = false;
   }
 
-  /** {sweep, chart}: the api.sweep results and the data the chart holds (null if none). */
+  /** {sweep, chart, marginals}: the api.sweep results, the data the chart holds (null if
+   *  none) and the two one-pass marginals shown (api.one_pass_marginals). */
   get shown() {
-    return { sweep: this.sweep, chart: this.plot?.data ?? null };
+    return { sweep: this.sweep, chart: this.plot?.data ?? null, marginals: this.marginals };
+  }
+
+  /** Two positions' beliefs from the all-? row, side by side, and the glued name they allow. */
+  showMarginals(m) {
+    this.marginals = m;
+    this.el.marginals.closest("figure").hidden = !m;
+    if (!m) return;
+    const [a, b] = m.positions;
+    const column = (pos) => el("div", { className: "marginal", dataset: { position: String(pos.position) } },
+      el("h4", {}, `position ${pos.position + 1}`),
+      el("ol", {}, ...pos.top.map(([symbol, p]) => {
+        const li = el("li", { className: symbol === pos.letter ? "glued-letter" : "", dataset: { symbol, p: String(p) } },
+          el("span", { className: "tok" }, symbol), el("span", { className: "bar" }), el("span", { className: "p" }, pct(p)));
+        li.style.setProperty("--p", String(p));
+        return li;
+      })));
+    this.el.marginals.replaceChildren(column(a), column(b));
+    const pair = `${a.letter}${b.letter}`;
+    const others = m.names_with_pair.length
+      ? `${m.names_with_pair.length} training name${m.names_with_pair.length === 1 ? " has" : "s have"} it there (${m.names_with_pair.join(", ")}).`
+      : "No training name has that pair there.";
+    this.el.marginalsNote.textContent =
+      `What the model believes at positions ${a.position + 1} and ${b.position + 1} before a one-pass decode: ` +
+      `${a.letter} ${pct(a.p)} and ${b.letter} ${pct(b.p)}. One pass draws each position from its own column, ` +
+      `so "${pair}" there comes out ${pct(m.independent)} of the time (${pct(a.p)} × ${pct(b.p)}). ${others} ` +
+      `That is how ${m.text} is made: the start of ${m.head}, the end of ${m.tail}.`;
   }
 
   async recompute() {
@@ -54,6 +84,8 @@ export default class SweepView {
       }
       this.el.progress.textContent = "computed in your browser just now";
       this.show(out, "live");
+      const examples = out.names.glued?.examples ?? [];
+      this.showMarginals(examples.length ? await this.#client.call("one_pass_marginals", { name: "shipped", examples }) : null);
     });
     this.el.run.disabled = false;
   }

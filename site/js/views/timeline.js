@@ -7,23 +7,48 @@
 // but are hidden, so an animation or a scrubber can reveal them without the layout jumping.
 
 import { SYMBOLS } from "../table.js";
+import { beliefStrip, beliefTable, describe, wireStrips } from "./beliefs.js";
 
 const { mask: MASK, pad: PAD } = SYMBOLS;
 
-/** Render `timeline` (one element of api.sample's, api.reveal's or api.translate's result). */
-export function renderTimeline(root, timeline, { upto = Infinity, verdict = true } = {}) {
+/** Render `timeline` (one element of api.sample's, api.reveal's or api.translate's result).
+ *  `beliefs`: under each pass, the strip of what the model believed before it (beliefs.js). */
+export function renderTimeline(root, timeline, { upto = Infinity, verdict = true, beliefs = false } = {}) {
   const rows = document.createElement("ol");
   rows.className = "timeline";
   rows.append(row("start", timeline.start, new Set(), new Set(), [], "", timeline.answer_start));
+  const strips = beliefs && timeline.symbols && timeline.passes.every((s) => s.probs);
   timeline.passes.forEach((step, i) => {
-    rows.append(row(`step ${i + 1}`, step.tokens, new Set(step.committed), new Set(step.remasked),
-                    step.confidence, step.candidates, timeline.answer_start));
+    const li = row(`step ${i + 1}`, step.tokens, new Set(step.committed), new Set(step.remasked),
+                   step.confidence, step.candidates, timeline.answer_start);
+    if (strips) li.append(beliefStrip(step, i + 1, timeline.symbols));
+    rows.append(li);
   });
   [...rows.children].forEach((li, i) => {
     li.classList.toggle("future", i > upto);
     li.classList.toggle("current", i === Math.min(upto, timeline.passes.length));
   });
   const parts = [rows];
+  if (strips) {
+    rows.classList.add("with-beliefs");
+    const detail = document.createElement("p");
+    detail.className = "belief-detail";
+    detail.ariaLive = "polite";
+    detail.textContent = "The strips under each step show what the model believed before that pass: " +
+      "point at, tap or Tab to a column for its exact probabilities.";
+    wireStrips(rows, (pass, position) => {
+      const step = timeline.passes[pass - 1];
+      Object.assign(detail.dataset, { pass: String(pass), position: String(position) });
+      if (step.probs[position] === null) {
+        detail.textContent = `Step ${pass}, position ${position + 1}: the model does not write here at this pass.`;
+        return;
+      }
+      const committed = step.committed.includes(position) ? ` It committed ${step.tokens[position]}.` : "";
+      detail.textContent = `Step ${pass}, position ${position + 1}, before the pass: ` +
+        `${describe(step.probs[position], timeline.symbols)}.${committed}`;
+    });
+    parts.push(detail, beliefTable(timeline));
+  }
   if (verdict && upto >= timeline.passes.length) parts.push(verdictLine(timeline));
   root.replaceChildren(...parts);
   root.dataset.text = timeline.text;
@@ -83,7 +108,8 @@ function row(label, tokens, committed, remasked, confidence, candidates = "", an
       cell.classList.add("has-conf");
     }
     if (ch === MASK && c != null && candidates[i]) {
-      cell.title = `best guess "${candidates[i]}" (${Math.round(c * 100)}% sure)`;
+      // the proposal was drawn at the sampler's temperature: not necessarily the likeliest letter
+      cell.title = `proposed "${candidates[i]}", not committed (score ${Math.round(c * 100)}%)`;
     } else if (committed.has(i) && c != null) {
       cell.title = `committed at ${Math.round(c * 100)}% confidence`;
     }

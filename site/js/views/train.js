@@ -9,6 +9,7 @@ import { clampSetting, writeSettings } from "../settings.js";
 import * as store from "../store.js";
 import { defaultOf } from "../table.js";
 import { LossChart } from "./chart.js";
+import { NoiseChart } from "./noise.js";
 import { renderTimeline } from "./timeline.js";
 
 const NAME = "names"; // the model's session name in pytoy.api
@@ -17,6 +18,9 @@ const MORE = 500; // steps added by "+500 more"
 export default class TrainView {
   #client = null;
   #chart;
+  #noise; // the loss by noise level (noise.js)
+  #probing = false;
+  #framesFloorByT; // frames.json's floor by t for the shipped names, if it came
   #events;
   #settings;
   #dataset;
@@ -26,11 +30,13 @@ export default class TrainView {
   #run = 0; // counts training runs and resets, so a run ended by Reset stays quiet
 
   /** `text` is the text of data/names.txt (Python in the browser has no copy of it). */
-  constructor(root, { settings, text: dataset, uPlot, chartProblem, events }) {
+  constructor(root, { frames, settings, text: dataset, uPlot, chartProblem, events }) {
     this.root = root;
     this.#shippedDataset = dataset;
     this.#dataset = store.load("data:names") ?? dataset; // the reader's own list, if they chose one
     this.#events = events;
+    this.#framesFloorByT = frames?.floor_by_t ?? null; // frames may be an Error: computed live then
+    this.#noise = new NoiseChart(root.querySelector("#noise"), uPlot, { problem: chartProblem });
     this.#chart = new LossChart(root.querySelector("#loss-chart"), uPlot, { problem: chartProblem, where:
       "The step, loss and floor above give the latest numbers; “Loss history (.csv)” has every step." });
     this.#settings = settings;
@@ -195,6 +201,12 @@ export default class TrainView {
     this.#client.call("loss_floor", { name: NAME })
       .then((floor) => this.#showFloor(floor, info.train_items.length))
       .catch((e) => { this.el.floorNote.textContent = `The loss floor could not be computed: ${e.message}`; });
+    this.#noise.clear();
+    const shipped = this.#dataset === this.#shippedDataset && this.#framesFloorByT;
+    (shipped ? Promise.resolve(this.#framesFloorByT) : this.#client.call("loss_floor_by_t", { name: NAME }))
+      .then((floor) => this.#noise.setFloor(floor))
+      .catch((e) => { this.#noise.el.note.textContent = `The floor by noise level could not be computed: ${e.message}`; });
+    this.#probe();
   }
 
   /** Download the model as the CLI's checkpoint JSON. */
@@ -283,8 +295,26 @@ export default class TrainView {
     });
   }
 
+  /** The loss by noise level on the fixed probe set: one forward pass, between two chunks
+   *  (the worker answers it while the run waits; ~3% of a chunk's time). One at a time. */
+  #probe() {
+    if (this.#probing) return;
+    this.#probing = true;
+    this.#client.call("loss_by_t", { name: NAME })
+      .then((loss) => this.#noise.setLoss(loss))
+      .catch((e) => { this.#noise.el.note.textContent = `The loss by noise level could not be computed: ${e.message}`; })
+      .finally(() => { this.#probing = false; });
+  }
+
+  /** {step, noise, floorByT, noiseChart}: the loss by noise level and what its chart holds. */
+  get shown() {
+    return { step: Number(this.root.dataset.step), noise: this.#noise.loss, floorByT: this.#noise.floor,
+             noiseChart: this.#noise.plotted };
+  }
+
   #progress(p) {
     this.#chart.add(p.losses, p.step);
+    this.#probe();
     this.#stats(p);
   }
 
