@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from buildtools import BuildError
+from buildtools import facts as fact_table
 
 LEVELS = ("core", "deeper")
 _ID = re.compile(r"[a-z][a-z0-9-]*\Z")
@@ -26,6 +27,7 @@ _REF = re.compile(r"\{ref:([^}]*)\}")
 _SECTIONS = re.compile(r"^[ \t]*<!-- sections:[^>]*-->\n", re.M)
 _TOC = re.compile(r"^([ \t]*)<!-- toc:[^>]*-->\n", re.M)
 _TABLE_BLOCK = re.compile(r'(<script type="application/json" id="pytoy-sections">)(</script>)')
+_FACTS_BLOCK = re.compile(r'(<script type="application/json" id="pytoy-facts">)(</script>)')
 _FIELDS = {"id": str, "title": str, "view": str, "frames": list, "needs": list, "data": str,
            "level": str}
 
@@ -141,17 +143,25 @@ def _section_html(s: Section, body: str) -> str:
             f"{body.rstrip()}\n</section>\n")
 
 
-def assemble(page: str, table: Table, site: Path) -> str:
-    """index.html with the sections, the table of contents and the table written in."""
-    for marker, what in ((_SECTIONS, "<!-- sections: … -->"), (_TOC, "<!-- toc: … -->"),
-                         (_TABLE_BLOCK, '<script type="application/json" id="pytoy-sections">')):
+def assemble(page: str, table: Table, site: Path, facts: dict[str, str] | None = None) -> str:
+    """index.html with the sections, the table of contents and the table written in; with
+    `facts` (buildtools/facts.py), every {fact:name} filled and the facts written in too."""
+    markers = [(_SECTIONS, "<!-- sections: … -->"), (_TOC, "<!-- toc: … -->"),
+               (_TABLE_BLOCK, '<script type="application/json" id="pytoy-sections">')]
+    if facts is not None:
+        markers.append((_FACTS_BLOCK, '<script type="application/json" id="pytoy-facts">'))
+    for marker, what in markers:
         if len(marker.findall(page)) != 1:
             raise BuildError(f"site/index.html: needs exactly one {what}")
     numbers = {s.id: s.number for s in table.sections}
     parts = []
     for s in table.sections:
         body = (site / "sections" / f"{s.id}.html").read_text(encoding="utf-8")
-        parts.append(_section_html(s, _refs(body, numbers, f"site/sections/{s.id}.html")))
+        where = f"site/sections/{s.id}.html"
+        body = _refs(body, numbers, where)
+        if facts is not None:
+            body = fact_table.fill(body, facts, where)
+        parts.append(_section_html(s, body))
     page = _SECTIONS.sub(lambda _: "\n".join(parts), page, count=1)
     page = _TOC.sub(lambda m: "".join(
         f'{m.group(1)}<li data-level="{s.level}">'
@@ -159,4 +169,8 @@ def assemble(page: str, table: Table, site: Path) -> str:
         page, count=1)
     data = json.dumps(table.as_json(), separators=(",", ":")).replace("<", "\\u003c")
     page = _TABLE_BLOCK.sub(lambda m: m.group(1) + data + m.group(2), page, count=1)
+    if facts is not None:
+        data = json.dumps(facts, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+        page = _FACTS_BLOCK.sub(lambda m: m.group(1) + data + m.group(2), page, count=1)
+        page = fact_table.fill(page, facts, "site/index.html")
     return _refs(page, numbers, "site/index.html")

@@ -19,6 +19,7 @@ from buildtools import (
     REPO,
     BuildError,
     controls,
+    facts,
     frames,
     human_size,
     progress,
@@ -100,7 +101,8 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress,
     from pytoy import api  # the build's own pytoy, as frames.py uses
 
     page = staging / "index.html"
-    text = sections.assemble(page.read_text(encoding="utf-8"), table, site_dir)
+    figures = facts.compute(computed, api.defaults())  # every figure the prose states
+    text = sections.assemble(page.read_text(encoding="utf-8"), table, site_dir, figures)
     page.write_text(controls.fill(text, api.defaults()), encoding="utf-8")
     assets["frames.json"] = _entry(staging, "frames.json")
 

@@ -1,8 +1,9 @@
 """Honest numbers about a trained model: losses, likelihood bounds and accuracy.
 
 All estimates use their own seeded generator, so the same model always gets the same figure.
-Likelihoods are per word in nats and per character in bits, counting one end symbol per
-word, so the diffusion model's bound and the AR model's exact value share a denominator.
+Likelihoods are per word in nats and per character in bits, counting the first pad after a
+word as its end symbol (a word that fills the row has none), so the diffusion model's bound
+and the AR model's exact value share a denominator.
 
 `loss_by_t` is where the loss comes from: the model's cross-entropy on a fixed probe set
 (`probe_set`: the same examples, t and masks at every call, so a chart of it moves only
@@ -145,7 +146,8 @@ def loss_by_t(params: Params, cfg: ModelConfig, probe: Probe) -> dict:
 
 
 def word_lengths(tokens: np.ndarray, maskable: np.ndarray, pad_id: int) -> np.ndarray:
-    """(N,) characters per word plus one end symbol: the shared denominator."""
+    """(N,) characters per word plus its end symbol (the first pad; none if the word fills the
+    row): the shared denominator."""
     return ar.score_mask(tokens, maskable, pad_id).sum(axis=1)
 
 

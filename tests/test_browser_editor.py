@@ -45,6 +45,11 @@ def test_edit_run_break_and_restore(browser: Browser, site_url: str) -> None:
             "() => pytoy.client.call('corrupt_word', {name: 'shipped', word: 'rahul', t: 0.1})"
         )["noisy"]
         assert noisy == "???????"
+        # section IV's floors assumed the shipped masking: they say so and are not drawn
+        assert "no longer applies" in page.text_content("#floor-note")
+        assert page.text_content("#stat-floor") == "–"
+        assert page.evaluate("() => pytoy.sections.train.shown.floorByT") is None
+        assert "no longer applies" in page.text_content("#noise-note")
 
         # a syntax error: traceback shown, previous (edited) version still in place
         assert run(page, "def corrupt(x, t:\n    pass") == "error"
@@ -66,6 +71,11 @@ def test_edit_run_break_and_restore(browser: Browser, site_url: str) -> None:
             "s => document.querySelector('#edit-result').dataset.text === s", arg=shipped
         )
         assert page.input_value("#edit-code") == source
+        # ... and section IV's floor comes back
+        floor = f"{api.loss_floor('ed')['value']:.3f}"
+        page.wait_for_function("f => document.querySelector('#stat-floor').textContent === f",
+                               arg=floor)
+        page.wait_for_function("() => pytoy.sections.train.shown.floorByT !== null")
 
         # the schedule: everything in the first pass
         page.select_option("#edit-pick", "sampling.schedule")

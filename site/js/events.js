@@ -8,6 +8,9 @@ export const EVENTS = {
   "own-model": "{step}: the reader's model and how far it has trained",
   // section "race" shows a race (section "limits" counts its passes and streaming)
   race: "the api.race result shown",
+  // section "edit" installed a reader's version of a pytoy function (edited: true) or put the
+  // shipped one back (false); section "train" drops a floor computed for the shipped masking
+  "function-edited": "{qualname, edited}",
 };
 
 export class Events {

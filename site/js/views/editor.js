@@ -8,9 +8,12 @@ import { ref } from "../sections.js";
 import { renderTimeline } from "./timeline.js";
 
 const INDENT = "    ";
+const DRAWS = 6; // what corrupt shows: this many draws of rahul at noise level T
+const T = 0.3;
+const PASSES = 3; // what schedule shows: a name decoded in this many passes
 const EXPLAIN = {
-  "diffusion.corrupt": `Six draws of the forward process on rahul at t = 0.3 (section ${ref("corrupt")}'s slider uses the same call).`,
-  "sampling.schedule": `A name decoded in three passes (section ${ref("denoise")} uses the same sampler): how many letters each pass committed.`,
+  "diffusion.corrupt": `${DRAWS} draws of the forward process on rahul at t = ${T} (section ${ref("corrupt")}'s slider uses the same call).`,
+  "sampling.schedule": `A name decoded in ${PASSES} passes (section ${ref("denoise")} uses the same sampler): how many letters each pass committed.`,
 };
 
 export default class EditorView {
@@ -18,8 +21,11 @@ export default class EditorView {
   #sources; // qualname -> shipped source
   #escaped = false; // Esc was pressed: the next Tab leaves the editor
 
-  constructor(root, { frames }) {
+  #events;
+
+  constructor(root, { frames, events }) {
     this.root = root;
+    this.#events = events;
     const $ = (s) => root.querySelector(s);
     this.el = { pick: $("#edit-pick"), code: $("#edit-code"), run: $("#edit-run"), restore: $("#edit-restore"),
                 status: $("#edit-status"), traceback: $("#edit-traceback"), explain: $("#edit-explain"),
@@ -87,6 +93,7 @@ export default class EditorView {
       this.root.dataset.edited = [...this.edited].join(" ");
       say(this.el.status, `Your version is running: it ${out.tried}.`);
       this.root.dataset.result = "ok";
+      this.#events.announce("function-edited", { qualname: this.qualname, edited: true });
       await this.show();
     });
   }
@@ -100,6 +107,7 @@ export default class EditorView {
       this.el.restore.disabled = true;
       this.el.traceback.hidden = true;
       say(this.el.status, "The shipped version is back.");
+      this.#events.announce("function-edited", { qualname: this.qualname, edited: false });
       await this.show();
     });
   }
@@ -109,14 +117,14 @@ export default class EditorView {
     await attempt(this.el.status, async () => {
       if (this.qualname === "diffusion.corrupt") {
         const draws = [];
-        for (let seed = 0; seed < 6; seed++) {
-          draws.push(await this.#client.call("corrupt_word", { name: "shipped", word: "rahul", t: 0.3, seed }));
+        for (let seed = 0; seed < DRAWS; seed++) {
+          draws.push(await this.#client.call("corrupt_word", { name: "shipped", word: "rahul", t: T, seed }));
         }
         this.el.result.replaceChildren(el("ol", { className: "draws" },
           ...draws.map((d) => el("li", { className: "tokens" }, d.noisy))));
         this.el.result.dataset.text = draws.map((d) => d.noisy).join(" ");
       } else {
-        const [t] = await this.#client.call("sample", { name: "shipped", n: 1, decode: { steps: 3, seed: 0 } });
+        const [t] = await this.#client.call("sample", { name: "shipped", n: 1, decode: { steps: PASSES, seed: 0 } });
         renderTimeline(this.el.result, t);
         const counts = t.passes.map((s) => s.committed.length);
         this.el.result.dataset.text = counts.join(" ");

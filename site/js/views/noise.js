@@ -14,6 +14,7 @@ export class NoiseChart {
   #uPlot;
   #plot = null;
   #problem;
+  #noFloor = "";
   loss = null; // api.loss_by_t's last result
   floor = null; // api.loss_floor_by_t's result for the data being trained on
 
@@ -28,8 +29,10 @@ export class NoiseChart {
     matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.#build());
   }
 
-  setFloor(floor) {
+  /** The floor by t, or null with `why` there is none (said under the chart instead). */
+  setFloor(floor, why = "") {
     this.floor = floor;
+    this.#noFloor = why;
     this.#draw();
   }
 
@@ -60,7 +63,10 @@ export class NoiseChart {
 
   #table() {
     const bins = this.floor ?? this.loss;
-    if (!bins) return;
+    if (!bins) {
+      if (this.#noFloor) this.el.note.textContent = this.#noFloor;
+      return;
+    }
     const { edges } = bins;
     const l = this.loss;
     const fl = this.floor;
@@ -73,13 +79,17 @@ export class NoiseChart {
       el("td", {}, f3(l?.visible[i])))));
     if (l) {
       const { rows, per_bin: perBin } = l.probe;
+      const floor = fl
+        ? `, and the floor per hidden letter in each bin (dashed${fl.exact ? "" : ", estimated"}). ` +
+          `Averaged over t, a hidden letter costs at least ${f3(fl.hidden_value)} nats. ` +
+          "A bin holds few hidden letters when t is small, so it can dip below its floor by luck; " +
+          "the table also gives the floor on these same draws."
+        : `. ${this.#noFloor}`;
       this.el.note.textContent =
         `Step ${l.step}: the model's loss on ${rows} fixed corrupted names (${perBin} in each of ` +
-        `${edges.length - 1} bins of t), per hidden letter (bold) and per visible letter (thin), and ` +
-        `the floor per hidden letter in each bin (dashed${fl && !fl.exact ? ", estimated" : ""}). ` +
-        `Averaged over t, a hidden letter costs at least ${f3(fl?.hidden_value)} nats. ` +
-        "A bin holds few hidden letters when t is small, so it can dip below its floor by luck; " +
-        "the table also gives the floor on these same draws.";
+        `${edges.length - 1} bins of t), per hidden letter (bold) and per visible letter (thin)${floor}`;
+    } else if (!fl && this.#noFloor) {
+      this.el.note.textContent = this.#noFloor;
     }
   }
 

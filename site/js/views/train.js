@@ -7,6 +7,8 @@
 import { download, readFile, say } from "../dom.js";
 import { clampSetting, writeSettings } from "../settings.js";
 import * as store from "../store.js";
+import { fact } from "../facts.js";
+import { ref } from "../sections.js";
 import { defaultOf } from "../table.js";
 import { LossChart } from "./chart.js";
 import { NoiseChart } from "./noise.js";
@@ -20,6 +22,8 @@ export default class TrainView {
   #chart;
   #noise; // the loss by noise level (noise.js)
   #probing = false;
+  #customCorrupt = false; // section edit runs the reader's diffusion.corrupt
+  #names = 0; // how many names the model trains on
   #framesFloorByT; // frames.json's floor by t for the shipped names, if it came
   #events;
   #settings;
@@ -37,6 +41,8 @@ export default class TrainView {
     this.#events = events;
     this.#framesFloorByT = frames?.floor_by_t ?? null; // frames may be an Error: computed live then
     this.#noise = new NoiseChart(root.querySelector("#noise"), uPlot, { problem: chartProblem });
+    // the floors assume the shipped masking process: a reader's own corrupt voids them
+    events.on("function-edited", ({ qualname, edited }) => qualname === "diffusion.corrupt" && this.#corruptEdited(edited));
     this.#chart = new LossChart(root.querySelector("#loss-chart"), uPlot, { problem: chartProblem, where:
       "The step, loss and floor above give the latest numbers; “Loss history (.csv)” has every step." });
     this.#settings = settings;
@@ -196,17 +202,24 @@ export default class TrainView {
     this.#chart.clear();
     this.el.timeline.replaceChildren();
     this.#stats({ step: info.step, examples_per_s: null, loss: null });
-    // Computing the floor takes Python ~0.15 s: the Train button does not wait for it. The
-    // worker answers in order, so after a quick second reset the last floor still wins.
-    this.#client.call("loss_floor", { name: NAME })
-      .then((floor) => this.#showFloor(floor, info.train_items.length))
-      .catch((e) => { this.el.floorNote.textContent = `The loss floor could not be computed: ${e.message}`; });
+    this.#names = info.train_items.length;
     this.#noise.clear();
+    if (this.#customCorrupt) this.#corruptEdited(true);
+    else this.#floors(this.#names);
+    this.#probe();
+  }
+
+  /** The loss floor and the floor by noise level, for the data being trained on. Computing the
+   *  floor takes Python ~0.15 s: the Train button does not wait for it. The worker answers in
+   *  order, so after a quick second reset the last floor still wins. */
+  #floors(nNames) {
+    this.#client.call("loss_floor", { name: NAME })
+      .then((floor) => this.#showFloor(floor, nNames))
+      .catch((e) => { this.el.floorNote.textContent = `The loss floor could not be computed: ${e.message}`; });
     const shipped = this.#dataset === this.#shippedDataset && this.#framesFloorByT;
     (shipped ? Promise.resolve(this.#framesFloorByT) : this.#client.call("loss_floor_by_t", { name: NAME }))
       .then((floor) => this.#noise.setFloor(floor))
       .catch((e) => { this.#noise.el.note.textContent = `The floor by noise level could not be computed: ${e.message}`; });
-    this.#probe();
   }
 
   /** Download the model as the CLI's checkpoint JSON. */
@@ -283,7 +296,7 @@ export default class TrainView {
     this.el.ownText.value = this.#shippedDataset;
     store.forget("data:names");
     await this.reset();
-    say(this.el.ownMessage, "Back to the 40 names: a fresh model on the shipped list.");
+    say(this.el.ownMessage, `Back to the ${fact("names.count")} names: a fresh model on the shipped list.`);
     this.root.dataset.dataset = "shipped";
   }
 
@@ -293,6 +306,18 @@ export default class TrainView {
       const [timeline] = await this.#client.call("sample", { name: NAME, n: 1, decode: { seed } });
       renderTimeline(this.el.timeline, timeline);
     });
+  }
+
+  #corruptEdited(edited) {
+    this.#customCorrupt = edited;
+    if (!this.#client) return;
+    if (!edited) return this.#floors(this.#names);
+    const why = `You are running your own diffusion.corrupt (section ${ref("edit")}): the floor was ` +
+      "computed for the shipped masking process, so it no longer applies. Restore the original there to see it again.";
+    this.#chart.setFloor(null);
+    this.#noise.setFloor(null, why);
+    this.el.floor.textContent = "–";
+    this.el.floorNote.textContent = why;
   }
 
   /** The loss by noise level on the fixed probe set: one forward pass, between two chunks

@@ -6,6 +6,7 @@
 // paused, and is back on the next visit; "Forget my translator" removes it.
 
 import { attempt, download, el, readFile, say } from "../dom.js";
+import { fact } from "../facts.js";
 import * as store from "../store.js";
 import { defaultOf, SYMBOLS } from "../table.js";
 import { LossChart } from "./chart.js";
@@ -185,7 +186,7 @@ export default class TranslateView {
     store.forget("data:pairs");
     this.root.dataset.dataset = "shipped";
     this.#use("translate");
-    say(this.el.ownMessage, "Back to the 30 pairs: the shipped translator answers again.");
+    say(this.el.ownMessage, `Back to the ${fact("translate.pairs")} pairs: the shipped translator answers again.`);
   }
 
   /** The last answer drawn (api.translate's timeline): the view contract's `shown`. */

@@ -1,0 +1,104 @@
+"""Every figure the article's prose states about a model or a dataset, computed by pytoy.
+
+The prose never types a number about the shipped models or data: it writes ``{fact:<name>}``
+and the build replaces it with the figure below, computed from what pytoy computed for the
+page (``frames.json``: the shipped checkpoints under CPython), its settings table and its
+data limits. So retraining a checkpoint, changing a default or the data changes the text with
+it. The same table goes into the page (``<script type="application/json" id="pytoy-facts">``)
+for the prose a view writes (``facts.js``). ``tests/test_facts.py`` checks each figure against
+pytoy directly and that the prose types no other number (its short allow-list says why).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+from buildtools import BuildError
+
+_FACT = re.compile(r"\{fact:([^}]*)\}")
+WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve")
+
+
+def word(n: int) -> str:
+    """7 -> "seven": small counts read as words in prose; larger ones as digits."""
+    return WORDS[n] if 0 <= n < len(WORDS) else f"{n:,}"
+
+
+def _mean_se(xs: list[float]) -> tuple[float, float]:
+    m = sum(xs) / len(xs)
+    var = sum((x - m) ** 2 for x in xs) / (len(xs) - 1)
+    return m, math.sqrt(var / len(xs))
+
+
+def _time_study(frames: dict) -> dict[str, str]:
+    """The 'does the model need t?' study: per arm (with t, without), the mean gap to the
+    floor ± its standard error over the seeds, and the mean bits per letter."""
+    t = frames["studies"]["time_input"]
+    out = {"studies.t.seeds": word(len(t["seeds"]))}
+    for flag, arm in ((True, "with"), (False, "without")):
+        rows = [r for r in t["rows"] if r["time_input"] is flag]
+        gap, se = _mean_se([r["gap"] for r in rows])
+        out[f"studies.t.gap.{arm}"] = f"{gap:.3f} ± {se:.3f}"
+        out[f"studies.t.bits.{arm}"] = f"{sum(r['bits_per_char'] for r in rows) / len(rows):.2f}"
+    return out
+
+
+def compute(frames: dict, defaults: dict) -> dict[str, str]:
+    """name -> the figure as the prose shows it."""
+    from pytoy import data, patching
+
+    info = frames["info"]
+    vocab = len(info["vocab"]["symbols"])
+    length = info["layout"]["a_len"]
+    lik = frames["studies"]["likelihood"]
+    d = defaults
+    out = {
+        # the shipped names model and its data
+        "names.count": str(len(info["train_items"])),
+        "names.length": str(length),
+        "names.length.word": word(length),
+        "model.params": f"{info['params']:,}",
+        "model.vocab": str(vocab),
+        "model.uniform": f"{math.log(vocab):.2f}",
+        "floor.nats": f"{frames['floor']['value']:.3f}",
+        "floor.hidden": f"{frames['floor_by_t']['hidden_value']:.3f}",
+        "loss_by_t.bins": word(len(frames["floor_by_t"]["edges"]) - 1),
+        # the translator and its pairs
+        "translate.pairs": str(len(frames["translate"]["items"])),
+        # settings (pytoy's table)
+        "train.steps": f"{d['train_steps']['names']['default']:,}",
+        "train.lr": f"{d['train']['lr']['default']:g}",
+        "train.lr.max": f"{d['train']['lr']['max']:g}",
+        "decode.tau.percent": f"{100 * d['decode']['tau']['default']:g}%",
+        "decode.block.word": word(int(d["decode"]["block_size"]["default"])),
+        "edit.functions": word(len(patching.EDITABLE)),
+        # a reader's own data: what data.check_own accepts
+        "own.min": str(data.OWN_MIN_ITEMS),
+        "own.max": f"{data.OWN_MAX_ITEMS:,}",
+        "own.letters": str(data.OWN_MAX_LENGTH),
+        # the sweep and the studies (data/studies.json, made by scripts/run_studies.py)
+        "sweep.n": f"{frames['sweep']['names']['n']:,}",
+        "sweep.temperature": f"{frames['sweep']['names']['temperature']:g}",
+        "studies.ar.bits.heldout": f"{lik['ar']['bits_per_char']:.2f}",
+        "studies.diffusion.bits.heldout": f"{lik['diffusion']['bits_per_char']:.2f}",
+        **_time_study(frames),
+    }
+    return out
+
+
+def fill(text: str, facts: dict[str, str], where: str) -> str:
+    """`text` with every {fact:name} replaced; an unknown name is a build error."""
+
+    def figure(m: re.Match[str]) -> str:
+        if m.group(1) not in facts:
+            raise BuildError(f"{where}: {{fact:{m.group(1)}}} is not a fact buildtools/facts.py "
+                             "computes")
+        return facts[m.group(1)]
+
+    return _FACT.sub(figure, text)
+
+
+FactFill = Callable[[str, str], str]
