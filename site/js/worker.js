@@ -45,7 +45,7 @@ class ProtocolError extends Error {
 
 // --- calling Python -----------------------------------------------------------------------
 
-/** Wrap dispatch.call: JSON in, JSON out, a Python exception becomes a thrown PythonError. */
+/** Wrap pytoy.dispatch.call: JSON in, JSON out; a Python exception becomes a PythonError. */
 function jsonCaller(pyCall) {
   return (fn, args = {}) => {
     const reply = JSON.parse(pyCall(fn, JSON.stringify(args)));
