@@ -6,8 +6,9 @@ carries every asset inside it, gzip-compressed and base85-encoded in inert data 
 
 How the file works, in order:
 
-1. An inline module (the *loader*, allowed by its sha256 in the file's own CSP) decodes
-   every block (``DecompressionStream``) into a ``Blob`` and gives it a ``blob:`` URL.
+1. An inline module (the *loader*, ``single_file_loader.js`` inlined verbatim, allowed by
+   its sha256 in the file's own CSP) decodes every block (``DecompressionStream``) into a
+   ``Blob`` and gives it a ``blob:`` URL.
 2. It builds the runtime's asset map (the same shape as ``assets.json``) with each entry's
    ``blob`` URL added, publishes it as ``globalThis.pytoyEmbedded.map``, and imports the
    page's entry module. ``site/js/assets.js`` returns blob URLs from that map, so the page
@@ -321,65 +322,8 @@ def module_graph(site: Path, entries: Iterable[str]) -> Graph:
 
 # --- the HTML ---------------------------------------------------------------------------
 
-LOADER_JS = r"""// pytoy single-file loader: embedded blocks -> blob: URLs -> the page's modules.
-const block = (id) => document.getElementById(id);
-const manifest = JSON.parse(block("pytoy-embedded").textContent);
-// Base 85 (RFC 1924's digits with & < > ` swapped for , . : [ so no block can hold "<"):
-// 5 characters per 4 bytes, the last group zero-padded; data-n is the real length.
-const DIGITS =
-  "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%,()*+-;.=:?@^_[{|}~";
-const VALUE = new Uint8Array(128);
-for (let i = 0; i < 85; i++) VALUE[DIGITS.charCodeAt(i)] = i;
-function decode(id) {
-  const el = block(id), text = el.textContent, n = Number(el.dataset.n);
-  el.remove();
-  const out = new Uint8Array((text.length / 5) * 4);
-  for (let i = 0, o = 0; i < text.length; i += 5) {
-    let v = 0;
-    for (let j = 0; j < 5; j++) v = v * 85 + VALUE[text.charCodeAt(i + j)];
-    out[o++] = v >>> 24;
-    out[o++] = (v >>> 16) & 255;
-    out[o++] = (v >>> 8) & 255;
-    out[o++] = v & 255;
-  }
-  return out.subarray(0, n);
-}
-const inflate = (bytes) =>
-  new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).blob();
-const blobUrl = async (item) =>
-  URL.createObjectURL(new Blob([await inflate(decode(item.block))], { type: item.type }));
-async function start() {
-  if (typeof DecompressionStream !== "function") {
-    throw new Error("this browser cannot unpack the embedded files (no DecompressionStream)");
-  }
-  const urls = {};
-  const assets = {};
-  await Promise.all(Object.entries(manifest.assets).map(async ([name, item]) => {
-    const data = new Blob([await inflate(decode(item.block))], { type: item.type });
-    assets[name] = { ...item.entry, blob: URL.createObjectURL(data), data };
-  }));
-  await Promise.all(manifest.files.map(async (item) => { urls[item.path] = await blobUrl(item); }));
-  for (const item of manifest.modules) {
-    const text = await (await inflate(decode(item.block))).text();
-    const linked = text.replace(/pytoy-embed:([^"'`\s]+)/g, (_, path) => {
-      if (!urls[path]) throw new Error(`${item.path}: no embedded ${path}`);
-      return urls[path];
-    });
-    urls[item.path] = URL.createObjectURL(new Blob([linked], { type: "text/javascript" }));
-  }
-  const href = new URL("assets.json", document.baseURI).href;
-  globalThis.pytoyEmbedded = {
-    map: { pyodide_version: manifest.pyodide_version, embedded: true, href, assets },
-  };
-  for (const entry of manifest.entries) await import(urls[entry]);
-}
-start().catch((e) => {
-  document.body.dataset.status = "error";
-  const status = document.getElementById("status");
-  if (status) status.textContent = `Could not unpack this page: ${e.message}`;
-  console.error(e);
-});
-"""
+# The loader: a plain .js file of its own (read, linted and hashed as it is), inlined verbatim.
+LOADER_FILE = Path(__file__).with_name("single_file_loader.js")
 
 _CSP_META = re.compile(r'<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*', re.I)
 _LINK = re.compile(r"<link\b[^>]*>\s*", re.I)
@@ -563,7 +507,9 @@ def write_single_file(site: Path, dest: Path, *, log: Log = progress) -> SingleF
         return m.group(0).replace(f'href="{href}"', f'href="{data_uri(site / href)}"')
 
     html = _LINK.sub(link, html)
-    loader = LOADER_JS
+    loader = LOADER_FILE.read_text(encoding="utf-8")
+    if "</script" in loader.lower() or "<!--" in loader:  # either would end the inline script
+        raise BuildError(f"{LOADER_FILE.name}: must not hold </script or <!--")
     html = _MODULE_SCRIPT.sub("", html)
     for m in re.finditer(r'\b(?:src|srcset|poster)="([^"]+)"', html):
         if _local(m.group(1)):
