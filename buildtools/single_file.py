@@ -56,10 +56,10 @@ BUDGETS: dict[str, int] = {
     "Pyodide runtime": 6_050_000,
     "NumPy": 3_280_000,
     "micropip + packaging": 200_000,
-    "pytoy wheel": 60_000,
+    "pytoy wheel": 75_000,  # was 60,000 until pytoy outgrew it (65 kB) and took dispatch.py
     "data": 1_100_000,
     "vendored JS/CSS": 460_000,  # katex.mjs is most of it
-    "page (HTML, JS, CSS, loader)": 450_000,  # inline CSS, with KaTeX's fonts as data: URIs
+    "page (HTML, JS, CSS, loader)": 435_000,  # inline CSS, with KaTeX's fonts as data: URIs
 }
 
 # Assets of the site that the single file leaves out.
