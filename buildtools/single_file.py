@@ -10,15 +10,16 @@ How the file works, in order:
    its sha256 in the file's own CSP) decodes every block (``DecompressionStream``) into a
    ``Blob`` and gives it a ``blob:`` URL.
 2. It builds the runtime's asset map (the same shape as ``assets.json``) with each entry's
-   ``blob`` URL added, publishes it as ``globalThis.pytoyEmbedded.map``, and imports the
-   page's entry module. ``site/js/assets.js`` returns blob URLs from that map, so the page
-   code runs unchanged; the page hands the map to the worker in its ``init`` request.
-3. The page's own modules cannot import each other by relative URL from ``blob:`` URLs, so
-   at build time every relative specifier (``import … from "./x.js"``, ``import("./x.js")``,
-   ``new URL("./x", import.meta.url)``) is replaced by a ``pytoy-embed:<path>`` token, and
-   the loader creates the modules' blob URLs leaves first, substituting the tokens.
-4. In the worker, ``fetch`` is redirected from the map's site URLs to the blob URLs (only
-   those), so Pyodide's ``indexURL``/``loadPackage`` machinery needs no other change.
+   ``blob`` URL added, publishes it as ``globalThis.pytoyEmbedded.map`` with the worker's
+   blob URL as ``pytoyEmbedded.worker``, and imports the page's bundle.
+   ``site/js/assets.js`` returns blob URLs from that map, so the page code runs unchanged.
+3. Modules at ``blob:`` URLs cannot import each other by relative URL, and on ``file://``
+   a worker must be a classic script, so esbuild (``buildtools/bundle.py``) bundles the
+   page's modules into one ES module and ``js/worker.js`` with its imports into one classic
+   script; start.js starts the latter, with Pyodide's own scripts in front of it.
+4. The page moves the worker's files to it as bytes in its ``init`` request, and the
+   worker answers ``fetch`` of their site URLs from those bytes (only those), so Pyodide's
+   ``indexURL``/``loadPackage`` machinery needs no other change.
 
 Size levers applied here, each deterministic and recorded in the build output with the
 sha256 of what is embedded: wheels and the stdlib zip are re-zipped *stored* so the outer
@@ -37,11 +38,12 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from buildtools import BuildError, human_size, progress
+from buildtools.bundle import Build, Bundle, bundle
 
 Log = Callable[[str], None]
 
@@ -179,17 +181,15 @@ def prune_lock(data: bytes, wheels: dict[str, tuple[str, str]]) -> bytes:
 
 # --- the page's modules -----------------------------------------------------------------
 
-# Relative module specifiers and import.meta.url-relative URLs, the only forms rewritten.
-_SPECIFIERS = (
-    re.compile(r"""(\bfrom\s*)(["'])(\.{1,2}/[^"'\n]+)\2"""),
-    re.compile(r"""(\bimport\s*)(["'])(\.{1,2}/[^"'\n]+)\2"""),
-    re.compile(r"""(\bimport\(\s*)(["'])(\.{1,2}/[^"'\n]+)\2(?=\s*\))"""),
-    re.compile(r"""(\bnew\s+URL\(\s*)(["'])(\.{1,2}/[^"'\n]+)\2(?=\s*,\s*import\.meta\.url\s*\))"""),
-)
-TOKEN = "pytoy-embed:"
+# The one script the page starts as a worker (site/js/start.js: ``new URL("./worker.js",
+# import.meta.url)`` when served; ``globalThis.pytoyEmbedded.worker`` in the single file).
+WORKER = "js/worker.js"
+# A classic script has no import.meta; what it means in a module worker is the script's URL.
+WORKER_DEFINE = {"import.meta.url": "self.location.href"}
 
 
 def _resolve(base: str, spec: str) -> str:
+    """The site path ``spec`` points at from the file at ``base`` (both site-relative)."""
     parts: list[str] = list(PurePosixPath(base).parent.parts)
     for p in spec.split("/"):
         if p == "..":
@@ -201,123 +201,19 @@ def _resolve(base: str, spec: str) -> str:
     return "/".join(parts)
 
 
-def rewrite_module(path: str, text: str) -> tuple[str, list[str]]:
-    """Replace relative specifiers in module ``path`` by tokens; return text and targets."""
-    targets: list[str] = []
-
-    def sub(m: re.Match[str]) -> str:
-        target = _resolve(path, m.group(3).split("?")[0].split("#")[0])
-        targets.append(target)
-        return f"{m.group(1)}{m.group(2)}{TOKEN}{target}{m.group(2)}"
-
-    for pattern in _SPECIFIERS:
-        text = pattern.sub(sub, text)
-    return text, targets
-
-
-@dataclass
-class Graph:
-    """The page's modules in dependency order, and the plain files they point at.
-
-    A script that a module reaches through ``new URL("./x.js", import.meta.url)`` is a
-    worker: Chromium cannot start a *module* worker from a ``blob:`` URL on ``file://``
-    (nor import ``blob:`` modules inside one), so each worker and its static imports are
-    flattened into one classic script (see ``classic_script``), kept in ``files``.
-    """
-
-    modules: list[tuple[str, str]] = field(default_factory=list)  # (path, rewritten text)
-    files: list[str] = field(default_factory=list)
-    workers: dict[str, str] = field(default_factory=dict)  # path -> classic script
-
-
-_IMPORT = re.compile(
-    r"""^import\s*\{([^}]*)\}\s*from\s*(["'])pytoy-embed:([^"']+)\2;?[ \t]*$""", re.M
-)
-_EXPORT_DECL = re.compile(
-    r"^export\s+((?:async\s+)?function\*?|class|const|let|var)\s+([\w$]+)", re.M
-)
-
-
-def classic_script(site: Path, entry: str) -> str:
-    """``entry`` and the modules it imports as one classic script; plain files it points at
-    (``new URL("./dispatch.py", import.meta.url)``) become data: URIs.
-
-    Each module runs in its own function scope and returns its exports; ``import {a, b as
-    c} from`` becomes a destructuring of that object. Only the forms our modules use are
-    accepted (named imports, exported declarations); anything else stops the build.
-    """
-    order: list[tuple[str, str]] = []
-    seen: set[str] = set()
-
-    def visit(path: str, chain: tuple[str, ...]) -> None:
-        if path in seen:
-            return
-        if path in chain:
-            raise BuildError(f"{path}: import cycle {' -> '.join([*chain, path])}")
-        text, targets = rewrite_module(path, (site / path).read_text(encoding="utf-8"))
-        for t in targets:
-            if not (site / t).is_file():
-                raise BuildError(f"{path}: imports {t}, not found")
-            if t.endswith((".js", ".mjs")) and re.search(
-                rf"""from\s*["']{re.escape(TOKEN + t)}["']""", text
-            ):
-                visit(t, (*chain, path))
-            else:  # blob: URLs the page creates are not readable in the worker on file://
-                text = text.replace(TOKEN + t, data_uri(site / t))
-        seen.add(path)
-        order.append((path, text))
-
-    visit(entry, ())
-    out = ["'use strict';", "const pytoyModules = {};"]
-    for path, text in order:
-        def imp(m: re.Match[str]) -> str:
-            names = m.group(1).replace(" as ", ": ")
-            return f"const {{{names}}} = pytoyModules[{json.dumps(m.group(3))}];"
-
-        body = _IMPORT.sub(imp, text)
-        exports = [m.group(2) for m in _EXPORT_DECL.finditer(body)]
-        body = _EXPORT_DECL.sub(lambda m: f"{m.group(1)} {m.group(2)}", body)
-        if re.search(r"^\s*(?:import\s|export\s)", body, re.M):
-            raise BuildError(f"{path}: an import/export form the single-file worker cannot flatten")
-        body = body.replace("import.meta.url", "self.location.href")
-        ret = f"return {{{', '.join(exports)}}};" if path != entry else ""
-        out.append(f"pytoyModules[{json.dumps(path)}] = (() => {{\n{body}\n{ret}}})();")
-    return "\n".join(out) + "\n"
-
-
-def module_graph(site: Path, entries: Iterable[str]) -> Graph:
-    graph = Graph()
-    done: set[str] = set()
-    active: list[str] = []
-
-    def visit(path: str) -> None:
-        if path in done:
-            return
-        if path in active:
-            raise BuildError(f"{path}: import cycle {' -> '.join([*active, path])}")
-        file = site / path
-        if not file.is_file():
-            raise BuildError(f"{active[-1] if active else 'index.html'}: imports {path}, not found")
-        if not path.endswith((".js", ".mjs")):
-            done.add(path)
-            graph.files.append(path)
-            return
-        active.append(path)
-        text, targets = rewrite_module(path, file.read_text(encoding="utf-8"))
-        for t in targets:
-            is_worker = re.search(rf"new\s+URL\(\s*[\"']{re.escape(TOKEN + t)}[\"']", text)
-            if is_worker and t.endswith((".js", ".mjs")):
-                if t not in graph.workers:
-                    graph.workers[t] = classic_script(site, t)
-                continue
-            visit(t)
-        active.pop()
-        done.add(path)
-        graph.modules.append((path, text))
-
-    for entry in entries:
-        visit(entry)
-    return graph
+def bundle_scripts(site: Path, entries: list[str], cache: Path, log: Log) -> tuple[Bundle, Bundle]:
+    """The page (its module entries and all they import, one ES module) and the worker (one
+    classic script: on file:// Chromium starts no blob: module workers), bundled by esbuild."""
+    if not (site / WORKER).is_file():
+        raise BuildError(f"{WORKER}: not found (the worker the page starts)")
+    page, worker = bundle(site, [Build(tuple(entries), "esm"),
+                                 Build((WORKER,), "iife", WORKER_DEFINE)], cache)
+    if WORKER in page.inputs:
+        raise BuildError(f"{WORKER}: the page imports it as a module; it must only start it")
+    for name, b in (("page", page), ("worker", worker)):
+        for warning in b.warnings:
+            log(f"single file: WARNING: esbuild ({name}): {warning}")
+    return page, worker
 
 
 # --- the HTML ---------------------------------------------------------------------------
@@ -446,7 +342,8 @@ def _transform(site: Path, asset_map: dict, notes: list[str]) -> dict[str, bytes
     return out
 
 
-def write_single_file(site: Path, dest: Path, *, log: Log = progress) -> SingleFile:
+def write_single_file(site: Path, dest: Path, cache: Path, *, log: Log = progress
+                      ) -> SingleFile:
     """Write the single-file page for the built site in ``site`` to ``dest``."""
     asset_map = json.loads((site / "assets.json").read_text(encoding="utf-8"))
     html = (site / "index.html").read_text(encoding="utf-8")
@@ -477,17 +374,9 @@ def write_single_file(site: Path, dest: Path, *, log: Log = progress) -> SingleF
     entries = [m.group(1) for m in _MODULE_SCRIPT.finditer(html)]
     if not entries:
         raise BuildError("index.html: no <script type=\"module\" src=…> to start the page")
-    graph = module_graph(site, entries)
-    manifest["files"] = [
-        {"path": p, "type": mime(p), "block": block((site / p).read_bytes(), page)}
-        for p in graph.files
-    ]
-    # workers first: the modules that start them need their URLs; both get tokens linked
-    manifest["modules"] = [
-        {"path": p, "block": block(text.encode("utf-8"), page)}
-        for p, text in [*graph.workers.items(), *graph.modules]
-    ]
-    manifest["entries"] = entries
+    page_js, worker_js = bundle_scripts(site, entries, cache, log)
+    for key, b in (("page", page_js), ("worker", worker_js)):
+        manifest[key] = {"type": "text/javascript", "block": block(b.text.encode("utf-8"), page)}
 
     styles: list[str] = []
 

@@ -102,5 +102,5 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress) -> 
         f"build: wrote {out} ({len(assets)} assets, {human_size(total)} in all, "
         f"{time.monotonic() - t0:.1f}s)"
     )
-    single_file.write_single_file(out, out.parent / single_file.FILE_NAME, log=log)
+    single_file.write_single_file(out, out.parent / single_file.FILE_NAME, cache, log=log)
     return asset_map
