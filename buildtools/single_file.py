@@ -39,7 +39,8 @@ import json
 import re
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from buildtools import BuildError, human_size, progress
@@ -286,12 +287,16 @@ def csp(script_hashes: list[str], style_hashes: list[str]) -> str:
 
 @dataclass
 class Part:
+    """One budget line: bytes before packing (raw) and as they stand in the file."""
+
     raw: int = 0
     embedded: int = 0
 
 
 @dataclass
 class SingleFile:
+    """What was written, for the build's report and the tests."""
+
     path: Path
     size: int
     parts: dict[str, Part]
@@ -309,8 +314,10 @@ def _pack(data: bytes) -> tuple[str, int]:
     return base64.b85encode(gz, pad=True).translate(_B85_SAFE).decode("ascii"), len(gz)
 
 
-def _transform(site: Path, asset_map: dict, notes: list[str]) -> dict[str, bytes]:
-    """Bytes to embed per logical asset name, after the size levers."""
+def _transform(site: Path, asset_map: dict, notes: list[str],
+               pack: Callable[[bytes], tuple[str, int]] = _pack) -> dict[str, bytes]:
+    """Bytes to embed per logical asset name, after the size levers (each one's effect on
+    the embedded size, measured with ``pack``, goes into ``notes``)."""
     out: dict[str, bytes] = {}
     assets = asset_map["assets"]
     for name, entry in assets.items():
@@ -321,7 +328,7 @@ def _transform(site: Path, asset_map: dict, notes: list[str]) -> dict[str, bytes
     def lever(name: str, new: bytes, what: str) -> None:
         old = out[name]
         out[name] = new
-        before, after = len(_pack(old)[0]), len(_pack(new)[0])
+        before, after = len(pack(old)[0]), len(pack(new)[0])
         notes.append(
             f"{name}: {what}: embedded {before:,} -> {after:,} bytes "
             f"({after - before:+,}); sha256 {hashlib.sha256(new).hexdigest()}"
@@ -347,37 +354,93 @@ def write_single_file(site: Path, dest: Path, cache: Path, *, log: Log = progres
     """Write the single-file page for the built site in ``site`` to ``dest``."""
     asset_map = json.loads((site / "assets.json").read_text(encoding="utf-8"))
     html = (site / "index.html").read_text(encoding="utf-8")
-    notes: list[str] = []
-    parts = {name: Part() for name in BUDGETS}
-    page = "page (HTML, JS, CSS, loader)"
-    blocks: list[str] = []
+    packer, notes = Packer(), []
+    with ThreadPoolExecutor(max_workers=1) as pool:  # esbuild runs while the assets pack
+        bundling = pool.submit(bundle_scripts, site, module_entries(html), cache, log)
+        manifest = {
+            "pyodide_version": asset_map["pyodide_version"],
+            "assets": embed_assets(site, asset_map, packer, notes),
+            **embed_scripts(*bundling.result(), packer),
+        }
+    html, styles = inline_stylesheets(site, html, packer, log)
+    loader = read_loader(packer)
+    policy = csp([sha256_b64(loader)], [sha256_b64(s) for s in styles])
+    html = with_policy(without_module_scripts(html), policy)
+    html = with_tail(html, manifest, packer, loader)
+    built = write_atomically(dest, html, packer, policy, notes)
+    report(built, log)
+    return built
 
-    def block(data: bytes, part: str) -> str:
-        packed, n = _pack(data)
-        block_id = f"pytoy-{len(blocks)}"
+
+# --- its steps, in order ----------------------------------------------------------------
+
+PAGE = "page (HTML, JS, CSS, loader)"  # the budget part of everything not an asset
+
+
+@dataclass
+class Packer:
+    """Packs files into the file's inert data blocks, counting each part's bytes."""
+
+    blocks: list[str] = field(default_factory=list)
+    parts: dict[str, Part] = field(default_factory=lambda: {name: Part() for name in BUDGETS})
+    _packed: dict[bytes, tuple[str, int]] = field(default_factory=dict, repr=False)
+
+    def pack(self, data: bytes) -> tuple[str, int]:
+        """``_pack``, once per content: a lever measures what its block then holds."""
+        if data not in self._packed:
+            self._packed[data] = _pack(data)
+        return self._packed[data]
+
+    def block(self, data: bytes, part: str) -> str:
+        """A new block holding ``data`` (gzip + base 85), counted against ``part``; its id."""
+        packed, n = self.pack(data)
+        block_id = f"pytoy-{len(self.blocks)}"
         kind = "application/x-pytoy-gzip-base85"  # a data block: never run, not a script
-        blocks.append(f'<script type="{kind}" id="{block_id}" data-n="{n}">{packed}</script>')
-        parts[part].raw += len(data)
-        parts[part].embedded += len(packed) + 64
+        self.blocks.append(
+            f'<script type="{kind}" id="{block_id}" data-n="{n}">{packed}</script>')
+        self.parts[part].raw += len(data)
+        self.parts[part].embedded += len(packed) + 64
         return block_id
 
-    manifest: dict[str, object] = {"pyodide_version": asset_map["pyodide_version"]}
+    def inline(self, text: str) -> str:
+        """Text that goes into the page itself (styles, the loader), counted as the page's."""
+        self.parts[PAGE].raw += len(text)
+        return text
+
+
+def embed_assets(site: Path, asset_map: dict, packer: Packer, notes: list[str]) -> dict:
+    """Every asset of the map, after the size levers, in a block: the manifest's assets.
+
+    Each entry keeps its place in assets.json's shape, with the size and sha256 of what is
+    embedded (Pyodide checks the wheels against the lock's sha256, which match these)."""
     embedded: dict[str, object] = {}
-    for name, data in _transform(site, asset_map, notes).items():
+    for name, data in _transform(site, asset_map, notes, packer.pack).items():
         entry = dict(asset_map["assets"][name])
         entry["size"] = len(data)
         entry["sha256"] = hashlib.sha256(data).hexdigest()
         embedded[name] = {"entry": entry, "type": mime(entry["url"]),
-                          "block": block(data, part_of(name))}
-    manifest["assets"] = embedded
+                          "block": packer.block(data, part_of(name))}
+    return embedded
 
+
+def module_entries(html: str) -> list[str]:
+    """The page's module scripts (``<script type="module" src=…>``), in document order."""
     entries = [m.group(1) for m in _MODULE_SCRIPT.finditer(html)]
     if not entries:
         raise BuildError("index.html: no <script type=\"module\" src=…> to start the page")
-    page_js, worker_js = bundle_scripts(site, entries, cache, log)
-    for key, b in (("page", page_js), ("worker", worker_js)):
-        manifest[key] = {"type": "text/javascript", "block": block(b.text.encode("utf-8"), page)}
+    return entries
 
+
+def embed_scripts(page: Bundle, worker: Bundle, packer: Packer) -> dict[str, dict[str, str]]:
+    """The page's bundle and the worker's, each in a block: the manifest's page and worker."""
+    return {key: {"type": "text/javascript", "block": packer.block(b.text.encode(), PAGE)}
+            for key, b in (("page", page), ("worker", worker))}
+
+
+def inline_stylesheets(site: Path, html: str, packer: Packer, log: Log
+                       ) -> tuple[str, list[str]]:
+    """``html`` with each local stylesheet link replaced by a ``<style>`` (its url()s as
+    data: URIs) and other local links (the icon) as data: URIs; and the styles, for the CSP."""
     styles: list[str] = []
 
     def link(m: re.Match[str]) -> str:
@@ -389,48 +452,64 @@ def write_single_file(site: Path, dest: Path, cache: Path, *, log: Log = progres
             log(f"single file: WARNING: index.html links {href}, which the site does not have")
             return ""
         if rel == "stylesheet":
-            css = inline_css(site, href)
-            styles.append(css)
-            parts[page].raw += len(css)
-            return f"<style>{css}</style>\n"
+            styles.append(packer.inline(inline_css(site, href)))
+            return f"<style>{styles[-1]}</style>\n"
         return m.group(0).replace(f'href="{href}"', f'href="{data_uri(site / href)}"')
 
-    html = _LINK.sub(link, html)
+    return _LINK.sub(link, html), styles
+
+
+def read_loader(packer: Packer) -> str:
+    """The loader's text, as it will stand inline (and be hashed for the CSP)."""
     loader = LOADER_FILE.read_text(encoding="utf-8")
     if "</script" in loader.lower() or "<!--" in loader:  # either would end the inline script
         raise BuildError(f"{LOADER_FILE.name}: must not hold </script or <!--")
+    return packer.inline(loader)
+
+
+def without_module_scripts(html: str) -> str:
+    """``html`` without its module scripts (the loader starts the bundle instead); nothing
+    else may still point at a file of the site."""
     html = _MODULE_SCRIPT.sub("", html)
     for m in re.finditer(r'\b(?:src|srcset|poster)="([^"]+)"', html):
         if _local(m.group(1)):
             raise BuildError(f"index.html: {m.group(0)} is not embedded by the single-file build")
-    policy = csp([sha256_b64(loader)], [sha256_b64(s) for s in styles])
-    head = (
-        f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
-    )
+    return html
+
+
+def with_policy(html: str, policy: str) -> str:
+    """``html`` with the site's CSP meta tag replaced by the single file's own."""
     if not _CSP_META.search(html):
         raise BuildError("index.html: no Content-Security-Policy meta to replace")
-    html = _CSP_META.sub(lambda _: head, html, count=1)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+    return _CSP_META.sub(lambda _: meta, html, count=1)
+
+
+def with_tail(html: str, manifest: dict, packer: Packer, loader: str) -> str:
+    """``html`` with the manifest, the data blocks and the loader before ``</body>``."""
+    if "</body>" not in html:
+        raise BuildError("index.html: no </body>")
     manifest_json = json.dumps(manifest, separators=(",", ":")).replace("<", "\\u003c")
     tail = (
         f'<script type="application/json" id="pytoy-embedded">{manifest_json}</script>\n'
-        + "\n".join(blocks)
+        + "\n".join(packer.blocks)
         + f'\n<script type="module">{loader}</script>\n'
     )
-    if "</body>" not in html:
-        raise BuildError("index.html: no </body>")
-    html = html.replace("</body>", tail + "</body>", 1)
-    parts[page].raw += len(loader)
+    return html.replace("</body>", tail + "</body>", 1)
 
+
+def write_atomically(dest: Path, html: str, packer: Packer, policy: str, notes: list[str]
+                     ) -> SingleFile:
+    """Write ``dest`` whole or not at all (a reader may be copying the last one); its sizes."""
     data = html.encode("utf-8")
-    # the page is everything else: HTML, styles, loader, manifest, its modules' blocks
-    parts[page].embedded = len(data) - sum(p.embedded for n, p in parts.items() if n != page)
+    parts = packer.parts
+    # the page is everything else: HTML, styles, loader, manifest, its scripts' blocks
+    parts[PAGE].embedded = len(data) - sum(p.embedded for n, p in parts.items() if n != PAGE)
     dest.parent.mkdir(parents=True, exist_ok=True)
     part_file = dest.with_name(dest.name + ".part")
     part_file.write_bytes(data)
     part_file.replace(dest)
-    built = SingleFile(dest, len(data), parts, policy, notes)
-    report(built, log)
-    return built
+    return SingleFile(dest, len(data), parts, policy, notes)
 
 
 def report(built: SingleFile, log: Log) -> None:
