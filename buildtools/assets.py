@@ -127,7 +127,14 @@ VENDOR_SOURCES = tuple(npm_source(v.name, v.version, v.files) for v in VENDOR_NP
 # Fetched and pinned like the rest, but used by the tests only (injected into the page by
 # tests/test_browser_a11y.py); never copied into the site.
 AXE = npm_source("axe-core", "4.14.1", ("axe.min.js", "LICENSE"))
-SOURCES: tuple[Source, ...] = (PYODIDE_CORE, PYODIDE_WHEEL_SOURCE, *VENDOR_SOURCES, AXE)
+# The bundler of the single file's page and worker (buildtools/bundle.py): esbuild compiled to
+# WebAssembly, one platform-independent package, run by node from the cache at build time;
+# never copied into the site. Its JavaScript API (lib/main.js) starts bin/esbuild.
+ESBUILD = npm_source("esbuild-wasm", "0.28.2", (
+    "lib/main.js", "bin/esbuild", "wasm_exec_node.js", "wasm_exec.js", "esbuild.wasm",
+    "package.json", "LICENSE.md"))
+SOURCES: tuple[Source, ...] = (
+    PYODIDE_CORE, PYODIDE_WHEEL_SOURCE, *VENDOR_SOURCES, AXE, ESBUILD)
 
 
 def shipped_files() -> list[tuple[str, str, str]]:

@@ -6,18 +6,20 @@ carries every asset inside it, gzip-compressed and base85-encoded in inert data 
 
 How the file works, in order:
 
-1. An inline module (the *loader*, allowed by its sha256 in the file's own CSP) decodes
-   every block (``DecompressionStream``) into a ``Blob`` and gives it a ``blob:`` URL.
+1. An inline module (the *loader*, ``single_file_loader.js`` inlined verbatim, allowed by
+   its sha256 in the file's own CSP) decodes every block (``DecompressionStream``) into a
+   ``Blob`` and gives it a ``blob:`` URL.
 2. It builds the runtime's asset map (the same shape as ``assets.json``) with each entry's
-   ``blob`` URL added, publishes it as ``globalThis.pytoyEmbedded.map``, and imports the
-   page's entry module. ``site/js/assets.js`` returns blob URLs from that map, so the page
-   code runs unchanged; the page hands the map to the worker in its ``init`` request.
-3. The page's own modules cannot import each other by relative URL from ``blob:`` URLs, so
-   at build time every relative specifier (``import … from "./x.js"``, ``import("./x.js")``,
-   ``new URL("./x", import.meta.url)``) is replaced by a ``pytoy-embed:<path>`` token, and
-   the loader creates the modules' blob URLs leaves first, substituting the tokens.
-4. In the worker, ``fetch`` is redirected from the map's site URLs to the blob URLs (only
-   those), so Pyodide's ``indexURL``/``loadPackage`` machinery needs no other change.
+   ``blob`` URL added, publishes it as ``globalThis.pytoyEmbedded.map`` with the worker's
+   blob URL as ``pytoyEmbedded.worker``, and imports the page's bundle.
+   ``site/js/assets.js`` returns blob URLs from that map, so the page code runs unchanged.
+3. Modules at ``blob:`` URLs cannot import each other by relative URL, and on ``file://``
+   a worker must be a classic script, so esbuild (``buildtools/bundle.py``) bundles the
+   page's modules into one ES module and ``js/worker.js`` with its imports into one classic
+   script; start.js starts the latter, with Pyodide's own scripts in front of it.
+4. The page moves the worker's files to it as bytes in its ``init`` request, and the
+   worker answers ``fetch`` of their site URLs from those bytes (only those), so Pyodide's
+   ``indexURL``/``loadPackage`` machinery needs no other change.
 
 Size levers applied here, each deterministic and recorded in the build output with the
 sha256 of what is embedded: wheels and the stdlib zip are re-zipped *stored* so the outer
@@ -36,11 +38,13 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from buildtools import BuildError, human_size, progress
+from buildtools.bundle import Build, Bundle, bundle
 
 Log = Callable[[str], None]
 
@@ -55,10 +59,10 @@ BUDGETS: dict[str, int] = {
     "Pyodide runtime": 6_050_000,
     "NumPy": 3_280_000,
     "micropip + packaging": 200_000,
-    "pytoy wheel": 60_000,
+    "pytoy wheel": 75_000,  # was 60,000 until pytoy outgrew it (65 kB) and took dispatch.py
     "data": 1_100_000,
     "vendored JS/CSS": 460_000,  # katex.mjs is most of it
-    "page (HTML, JS, CSS, loader)": 450_000,  # inline CSS, with KaTeX's fonts as data: URIs
+    "page (HTML, JS, CSS, loader)": 435_000,  # inline CSS, with KaTeX's fonts as data: URIs
 }
 
 # Assets of the site that the single file leaves out.
@@ -178,17 +182,15 @@ def prune_lock(data: bytes, wheels: dict[str, tuple[str, str]]) -> bytes:
 
 # --- the page's modules -----------------------------------------------------------------
 
-# Relative module specifiers and import.meta.url-relative URLs, the only forms rewritten.
-_SPECIFIERS = (
-    re.compile(r"""(\bfrom\s*)(["'])(\.{1,2}/[^"'\n]+)\2"""),
-    re.compile(r"""(\bimport\s*)(["'])(\.{1,2}/[^"'\n]+)\2"""),
-    re.compile(r"""(\bimport\(\s*)(["'])(\.{1,2}/[^"'\n]+)\2(?=\s*\))"""),
-    re.compile(r"""(\bnew\s+URL\(\s*)(["'])(\.{1,2}/[^"'\n]+)\2(?=\s*,\s*import\.meta\.url\s*\))"""),
-)
-TOKEN = "pytoy-embed:"
+# The one script the page starts as a worker (site/js/start.js: ``new URL("./worker.js",
+# import.meta.url)`` when served; ``globalThis.pytoyEmbedded.worker`` in the single file).
+WORKER = "js/worker.js"
+# A classic script has no import.meta; what it means in a module worker is the script's URL.
+WORKER_DEFINE = {"import.meta.url": "self.location.href"}
 
 
 def _resolve(base: str, spec: str) -> str:
+    """The site path ``spec`` points at from the file at ``base`` (both site-relative)."""
     parts: list[str] = list(PurePosixPath(base).parent.parts)
     for p in spec.split("/"):
         if p == "..":
@@ -200,186 +202,25 @@ def _resolve(base: str, spec: str) -> str:
     return "/".join(parts)
 
 
-def rewrite_module(path: str, text: str) -> tuple[str, list[str]]:
-    """Replace relative specifiers in module ``path`` by tokens; return text and targets."""
-    targets: list[str] = []
-
-    def sub(m: re.Match[str]) -> str:
-        target = _resolve(path, m.group(3).split("?")[0].split("#")[0])
-        targets.append(target)
-        return f"{m.group(1)}{m.group(2)}{TOKEN}{target}{m.group(2)}"
-
-    for pattern in _SPECIFIERS:
-        text = pattern.sub(sub, text)
-    return text, targets
-
-
-@dataclass
-class Graph:
-    """The page's modules in dependency order, and the plain files they point at.
-
-    A script that a module reaches through ``new URL("./x.js", import.meta.url)`` is a
-    worker: Chromium cannot start a *module* worker from a ``blob:`` URL on ``file://``
-    (nor import ``blob:`` modules inside one), so each worker and its static imports are
-    flattened into one classic script (see ``classic_script``), kept in ``files``.
-    """
-
-    modules: list[tuple[str, str]] = field(default_factory=list)  # (path, rewritten text)
-    files: list[str] = field(default_factory=list)
-    workers: dict[str, str] = field(default_factory=dict)  # path -> classic script
-
-
-_IMPORT = re.compile(
-    r"""^import\s*\{([^}]*)\}\s*from\s*(["'])pytoy-embed:([^"']+)\2;?[ \t]*$""", re.M
-)
-_EXPORT_DECL = re.compile(
-    r"^export\s+((?:async\s+)?function\*?|class|const|let|var)\s+([\w$]+)", re.M
-)
-
-
-def classic_script(site: Path, entry: str) -> str:
-    """``entry`` and the modules it imports as one classic script; plain files it points at
-    (``new URL("./dispatch.py", import.meta.url)``) become data: URIs.
-
-    Each module runs in its own function scope and returns its exports; ``import {a, b as
-    c} from`` becomes a destructuring of that object. Only the forms our modules use are
-    accepted (named imports, exported declarations); anything else stops the build.
-    """
-    order: list[tuple[str, str]] = []
-    seen: set[str] = set()
-
-    def visit(path: str, chain: tuple[str, ...]) -> None:
-        if path in seen:
-            return
-        if path in chain:
-            raise BuildError(f"{path}: import cycle {' -> '.join([*chain, path])}")
-        text, targets = rewrite_module(path, (site / path).read_text(encoding="utf-8"))
-        for t in targets:
-            if not (site / t).is_file():
-                raise BuildError(f"{path}: imports {t}, not found")
-            if t.endswith((".js", ".mjs")) and re.search(
-                rf"""from\s*["']{re.escape(TOKEN + t)}["']""", text
-            ):
-                visit(t, (*chain, path))
-            else:  # blob: URLs the page creates are not readable in the worker on file://
-                text = text.replace(TOKEN + t, data_uri(site / t))
-        seen.add(path)
-        order.append((path, text))
-
-    visit(entry, ())
-    out = ["'use strict';", "const pytoyModules = {};"]
-    for path, text in order:
-        def imp(m: re.Match[str]) -> str:
-            names = m.group(1).replace(" as ", ": ")
-            return f"const {{{names}}} = pytoyModules[{json.dumps(m.group(3))}];"
-
-        body = _IMPORT.sub(imp, text)
-        exports = [m.group(2) for m in _EXPORT_DECL.finditer(body)]
-        body = _EXPORT_DECL.sub(lambda m: f"{m.group(1)} {m.group(2)}", body)
-        if re.search(r"^\s*(?:import\s|export\s)", body, re.M):
-            raise BuildError(f"{path}: an import/export form the single-file worker cannot flatten")
-        body = body.replace("import.meta.url", "self.location.href")
-        ret = f"return {{{', '.join(exports)}}};" if path != entry else ""
-        out.append(f"pytoyModules[{json.dumps(path)}] = (() => {{\n{body}\n{ret}}})();")
-    return "\n".join(out) + "\n"
-
-
-def module_graph(site: Path, entries: Iterable[str]) -> Graph:
-    graph = Graph()
-    done: set[str] = set()
-    active: list[str] = []
-
-    def visit(path: str) -> None:
-        if path in done:
-            return
-        if path in active:
-            raise BuildError(f"{path}: import cycle {' -> '.join([*active, path])}")
-        file = site / path
-        if not file.is_file():
-            raise BuildError(f"{active[-1] if active else 'index.html'}: imports {path}, not found")
-        if not path.endswith((".js", ".mjs")):
-            done.add(path)
-            graph.files.append(path)
-            return
-        active.append(path)
-        text, targets = rewrite_module(path, file.read_text(encoding="utf-8"))
-        for t in targets:
-            is_worker = re.search(rf"new\s+URL\(\s*[\"']{re.escape(TOKEN + t)}[\"']", text)
-            if is_worker and t.endswith((".js", ".mjs")):
-                if t not in graph.workers:
-                    graph.workers[t] = classic_script(site, t)
-                continue
-            visit(t)
-        active.pop()
-        done.add(path)
-        graph.modules.append((path, text))
-
-    for entry in entries:
-        visit(entry)
-    return graph
+def bundle_scripts(site: Path, entries: list[str], cache: Path, log: Log) -> tuple[Bundle, Bundle]:
+    """The page (its module entries and all they import, one ES module) and the worker (one
+    classic script: on file:// Chromium starts no blob: module workers), bundled by esbuild."""
+    if not (site / WORKER).is_file():
+        raise BuildError(f"{WORKER}: not found (the worker the page starts)")
+    page, worker = bundle(site, [Build(tuple(entries), "esm"),
+                                 Build((WORKER,), "iife", WORKER_DEFINE)], cache)
+    if WORKER in page.inputs:
+        raise BuildError(f"{WORKER}: the page imports it as a module; it must only start it")
+    for name, b in (("page", page), ("worker", worker)):
+        for warning in b.warnings:
+            log(f"single file: WARNING: esbuild ({name}): {warning}")
+    return page, worker
 
 
 # --- the HTML ---------------------------------------------------------------------------
 
-LOADER_JS = r"""// pytoy single-file loader: embedded blocks -> blob: URLs -> the page's modules.
-const block = (id) => document.getElementById(id);
-const manifest = JSON.parse(block("pytoy-embedded").textContent);
-// Base 85 (RFC 1924's digits with & < > ` swapped for , . : [ so no block can hold "<"):
-// 5 characters per 4 bytes, the last group zero-padded; data-n is the real length.
-const DIGITS =
-  "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%,()*+-;.=:?@^_[{|}~";
-const VALUE = new Uint8Array(128);
-for (let i = 0; i < 85; i++) VALUE[DIGITS.charCodeAt(i)] = i;
-function decode(id) {
-  const el = block(id), text = el.textContent, n = Number(el.dataset.n);
-  el.remove();
-  const out = new Uint8Array((text.length / 5) * 4);
-  for (let i = 0, o = 0; i < text.length; i += 5) {
-    let v = 0;
-    for (let j = 0; j < 5; j++) v = v * 85 + VALUE[text.charCodeAt(i + j)];
-    out[o++] = v >>> 24;
-    out[o++] = (v >>> 16) & 255;
-    out[o++] = (v >>> 8) & 255;
-    out[o++] = v & 255;
-  }
-  return out.subarray(0, n);
-}
-const inflate = (bytes) =>
-  new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).blob();
-const blobUrl = async (item) =>
-  URL.createObjectURL(new Blob([await inflate(decode(item.block))], { type: item.type }));
-async function start() {
-  if (typeof DecompressionStream !== "function") {
-    throw new Error("this browser cannot unpack the embedded files (no DecompressionStream)");
-  }
-  const urls = {};
-  const assets = {};
-  await Promise.all(Object.entries(manifest.assets).map(async ([name, item]) => {
-    const data = new Blob([await inflate(decode(item.block))], { type: item.type });
-    assets[name] = { ...item.entry, blob: URL.createObjectURL(data), data };
-  }));
-  await Promise.all(manifest.files.map(async (item) => { urls[item.path] = await blobUrl(item); }));
-  for (const item of manifest.modules) {
-    const text = await (await inflate(decode(item.block))).text();
-    const linked = text.replace(/pytoy-embed:([^"'`\s]+)/g, (_, path) => {
-      if (!urls[path]) throw new Error(`${item.path}: no embedded ${path}`);
-      return urls[path];
-    });
-    urls[item.path] = URL.createObjectURL(new Blob([linked], { type: "text/javascript" }));
-  }
-  const href = new URL("assets.json", document.baseURI).href;
-  globalThis.pytoyEmbedded = {
-    map: { pyodide_version: manifest.pyodide_version, embedded: true, href, assets },
-  };
-  for (const entry of manifest.entries) await import(urls[entry]);
-}
-start().catch((e) => {
-  document.body.dataset.status = "error";
-  const status = document.getElementById("status");
-  if (status) status.textContent = `Could not unpack this page: ${e.message}`;
-  console.error(e);
-});
-"""
+# The loader: a plain .js file of its own (read, linted and hashed as it is), inlined verbatim.
+LOADER_FILE = Path(__file__).with_name("single_file_loader.js")
 
 _CSP_META = re.compile(r'<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*', re.I)
 _LINK = re.compile(r"<link\b[^>]*>\s*", re.I)
@@ -446,12 +287,16 @@ def csp(script_hashes: list[str], style_hashes: list[str]) -> str:
 
 @dataclass
 class Part:
+    """One budget line: bytes before packing (raw) and as they stand in the file."""
+
     raw: int = 0
     embedded: int = 0
 
 
 @dataclass
 class SingleFile:
+    """What was written, for the build's report and the tests."""
+
     path: Path
     size: int
     parts: dict[str, Part]
@@ -469,8 +314,10 @@ def _pack(data: bytes) -> tuple[str, int]:
     return base64.b85encode(gz, pad=True).translate(_B85_SAFE).decode("ascii"), len(gz)
 
 
-def _transform(site: Path, asset_map: dict, notes: list[str]) -> dict[str, bytes]:
-    """Bytes to embed per logical asset name, after the size levers."""
+def _transform(site: Path, asset_map: dict, notes: list[str],
+               pack: Callable[[bytes], tuple[str, int]] = _pack) -> dict[str, bytes]:
+    """Bytes to embed per logical asset name, after the size levers (each one's effect on
+    the embedded size, measured with ``pack``, goes into ``notes``)."""
     out: dict[str, bytes] = {}
     assets = asset_map["assets"]
     for name, entry in assets.items():
@@ -481,7 +328,7 @@ def _transform(site: Path, asset_map: dict, notes: list[str]) -> dict[str, bytes
     def lever(name: str, new: bytes, what: str) -> None:
         old = out[name]
         out[name] = new
-        before, after = len(_pack(old)[0]), len(_pack(new)[0])
+        before, after = len(pack(old)[0]), len(pack(new)[0])
         notes.append(
             f"{name}: {what}: embedded {before:,} -> {after:,} bytes "
             f"({after - before:+,}); sha256 {hashlib.sha256(new).hexdigest()}"
@@ -502,49 +349,98 @@ def _transform(site: Path, asset_map: dict, notes: list[str]) -> dict[str, bytes
     return out
 
 
-def write_single_file(site: Path, dest: Path, *, log: Log = progress) -> SingleFile:
+def write_single_file(site: Path, dest: Path, cache: Path, *, log: Log = progress
+                      ) -> SingleFile:
     """Write the single-file page for the built site in ``site`` to ``dest``."""
     asset_map = json.loads((site / "assets.json").read_text(encoding="utf-8"))
     html = (site / "index.html").read_text(encoding="utf-8")
-    notes: list[str] = []
-    parts = {name: Part() for name in BUDGETS}
-    page = "page (HTML, JS, CSS, loader)"
-    blocks: list[str] = []
+    packer, notes = Packer(), []
+    with ThreadPoolExecutor(max_workers=1) as pool:  # esbuild runs while the assets pack
+        bundling = pool.submit(bundle_scripts, site, module_entries(html), cache, log)
+        manifest = {
+            "pyodide_version": asset_map["pyodide_version"],
+            "assets": embed_assets(site, asset_map, packer, notes),
+            **embed_scripts(*bundling.result(), packer),
+        }
+    html, styles = inline_stylesheets(site, html, packer, log)
+    loader = read_loader(packer)
+    policy = csp([sha256_b64(loader)], [sha256_b64(s) for s in styles])
+    html = with_policy(without_module_scripts(html), policy)
+    html = with_tail(html, manifest, packer, loader)
+    built = write_atomically(dest, html, packer, policy, notes)
+    report(built, log)
+    return built
 
-    def block(data: bytes, part: str) -> str:
-        packed, n = _pack(data)
-        block_id = f"pytoy-{len(blocks)}"
+
+# --- its steps, in order ----------------------------------------------------------------
+
+PAGE = "page (HTML, JS, CSS, loader)"  # the budget part of everything not an asset
+
+
+@dataclass
+class Packer:
+    """Packs files into the file's inert data blocks, counting each part's bytes."""
+
+    blocks: list[str] = field(default_factory=list)
+    parts: dict[str, Part] = field(default_factory=lambda: {name: Part() for name in BUDGETS})
+    _packed: dict[bytes, tuple[str, int]] = field(default_factory=dict, repr=False)
+
+    def pack(self, data: bytes) -> tuple[str, int]:
+        """``_pack``, once per content: a lever measures what its block then holds."""
+        if data not in self._packed:
+            self._packed[data] = _pack(data)
+        return self._packed[data]
+
+    def block(self, data: bytes, part: str) -> str:
+        """A new block holding ``data`` (gzip + base 85), counted against ``part``; its id."""
+        packed, n = self.pack(data)
+        block_id = f"pytoy-{len(self.blocks)}"
         kind = "application/x-pytoy-gzip-base85"  # a data block: never run, not a script
-        blocks.append(f'<script type="{kind}" id="{block_id}" data-n="{n}">{packed}</script>')
-        parts[part].raw += len(data)
-        parts[part].embedded += len(packed) + 64
+        self.blocks.append(
+            f'<script type="{kind}" id="{block_id}" data-n="{n}">{packed}</script>')
+        self.parts[part].raw += len(data)
+        self.parts[part].embedded += len(packed) + 64
         return block_id
 
-    manifest: dict[str, object] = {"pyodide_version": asset_map["pyodide_version"]}
+    def inline(self, text: str) -> str:
+        """Text that goes into the page itself (styles, the loader), counted as the page's."""
+        self.parts[PAGE].raw += len(text)
+        return text
+
+
+def embed_assets(site: Path, asset_map: dict, packer: Packer, notes: list[str]) -> dict:
+    """Every asset of the map, after the size levers, in a block: the manifest's assets.
+
+    Each entry keeps its place in assets.json's shape, with the size and sha256 of what is
+    embedded (Pyodide checks the wheels against the lock's sha256, which match these)."""
     embedded: dict[str, object] = {}
-    for name, data in _transform(site, asset_map, notes).items():
+    for name, data in _transform(site, asset_map, notes, packer.pack).items():
         entry = dict(asset_map["assets"][name])
         entry["size"] = len(data)
         entry["sha256"] = hashlib.sha256(data).hexdigest()
         embedded[name] = {"entry": entry, "type": mime(entry["url"]),
-                          "block": block(data, part_of(name))}
-    manifest["assets"] = embedded
+                          "block": packer.block(data, part_of(name))}
+    return embedded
 
+
+def module_entries(html: str) -> list[str]:
+    """The page's module scripts (``<script type="module" src=…>``), in document order."""
     entries = [m.group(1) for m in _MODULE_SCRIPT.finditer(html)]
     if not entries:
         raise BuildError("index.html: no <script type=\"module\" src=…> to start the page")
-    graph = module_graph(site, entries)
-    manifest["files"] = [
-        {"path": p, "type": mime(p), "block": block((site / p).read_bytes(), page)}
-        for p in graph.files
-    ]
-    # workers first: the modules that start them need their URLs; both get tokens linked
-    manifest["modules"] = [
-        {"path": p, "block": block(text.encode("utf-8"), page)}
-        for p, text in [*graph.workers.items(), *graph.modules]
-    ]
-    manifest["entries"] = entries
+    return entries
 
+
+def embed_scripts(page: Bundle, worker: Bundle, packer: Packer) -> dict[str, dict[str, str]]:
+    """The page's bundle and the worker's, each in a block: the manifest's page and worker."""
+    return {key: {"type": "text/javascript", "block": packer.block(b.text.encode(), PAGE)}
+            for key, b in (("page", page), ("worker", worker))}
+
+
+def inline_stylesheets(site: Path, html: str, packer: Packer, log: Log
+                       ) -> tuple[str, list[str]]:
+    """``html`` with each local stylesheet link replaced by a ``<style>`` (its url()s as
+    data: URIs) and other local links (the icon) as data: URIs; and the styles, for the CSP."""
     styles: list[str] = []
 
     def link(m: re.Match[str]) -> str:
@@ -556,46 +452,64 @@ def write_single_file(site: Path, dest: Path, *, log: Log = progress) -> SingleF
             log(f"single file: WARNING: index.html links {href}, which the site does not have")
             return ""
         if rel == "stylesheet":
-            css = inline_css(site, href)
-            styles.append(css)
-            parts[page].raw += len(css)
-            return f"<style>{css}</style>\n"
+            styles.append(packer.inline(inline_css(site, href)))
+            return f"<style>{styles[-1]}</style>\n"
         return m.group(0).replace(f'href="{href}"', f'href="{data_uri(site / href)}"')
 
-    html = _LINK.sub(link, html)
-    loader = LOADER_JS
+    return _LINK.sub(link, html), styles
+
+
+def read_loader(packer: Packer) -> str:
+    """The loader's text, as it will stand inline (and be hashed for the CSP)."""
+    loader = LOADER_FILE.read_text(encoding="utf-8")
+    if "</script" in loader.lower() or "<!--" in loader:  # either would end the inline script
+        raise BuildError(f"{LOADER_FILE.name}: must not hold </script or <!--")
+    return packer.inline(loader)
+
+
+def without_module_scripts(html: str) -> str:
+    """``html`` without its module scripts (the loader starts the bundle instead); nothing
+    else may still point at a file of the site."""
     html = _MODULE_SCRIPT.sub("", html)
     for m in re.finditer(r'\b(?:src|srcset|poster)="([^"]+)"', html):
         if _local(m.group(1)):
             raise BuildError(f"index.html: {m.group(0)} is not embedded by the single-file build")
-    policy = csp([sha256_b64(loader)], [sha256_b64(s) for s in styles])
-    head = (
-        f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
-    )
+    return html
+
+
+def with_policy(html: str, policy: str) -> str:
+    """``html`` with the site's CSP meta tag replaced by the single file's own."""
     if not _CSP_META.search(html):
         raise BuildError("index.html: no Content-Security-Policy meta to replace")
-    html = _CSP_META.sub(lambda _: head, html, count=1)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+    return _CSP_META.sub(lambda _: meta, html, count=1)
+
+
+def with_tail(html: str, manifest: dict, packer: Packer, loader: str) -> str:
+    """``html`` with the manifest, the data blocks and the loader before ``</body>``."""
+    if "</body>" not in html:
+        raise BuildError("index.html: no </body>")
     manifest_json = json.dumps(manifest, separators=(",", ":")).replace("<", "\\u003c")
     tail = (
         f'<script type="application/json" id="pytoy-embedded">{manifest_json}</script>\n'
-        + "\n".join(blocks)
+        + "\n".join(packer.blocks)
         + f'\n<script type="module">{loader}</script>\n'
     )
-    if "</body>" not in html:
-        raise BuildError("index.html: no </body>")
-    html = html.replace("</body>", tail + "</body>", 1)
-    parts[page].raw += len(loader)
+    return html.replace("</body>", tail + "</body>", 1)
 
+
+def write_atomically(dest: Path, html: str, packer: Packer, policy: str, notes: list[str]
+                     ) -> SingleFile:
+    """Write ``dest`` whole or not at all (a reader may be copying the last one); its sizes."""
     data = html.encode("utf-8")
-    # the page is everything else: HTML, styles, loader, manifest, its modules' blocks
-    parts[page].embedded = len(data) - sum(p.embedded for n, p in parts.items() if n != page)
+    parts = packer.parts
+    # the page is everything else: HTML, styles, loader, manifest, its scripts' blocks
+    parts[PAGE].embedded = len(data) - sum(p.embedded for n, p in parts.items() if n != PAGE)
     dest.parent.mkdir(parents=True, exist_ok=True)
     part_file = dest.with_name(dest.name + ".part")
     part_file.write_bytes(data)
     part_file.replace(dest)
-    built = SingleFile(dest, len(data), parts, policy, notes)
-    report(built, log)
-    return built
+    return SingleFile(dest, len(data), parts, policy, notes)
 
 
 def report(built: SingleFile, log: Log) -> None:

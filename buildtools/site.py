@@ -118,5 +118,5 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress,
         f"{time.monotonic() - t0:.1f}s)"
     )
     if single:  # the one-file copy for a USB stick, made from the site just built
-        single_file.write_single_file(out, out.parent / single_file.FILE_NAME, log=log)
+        single_file.write_single_file(out, out.parent / single_file.FILE_NAME, cache, log=log)
     return asset_map

@@ -2,8 +2,8 @@
 # Install what building and testing need, skipping what is already there:
 # Debian's Chromium and Firefox ESR (browser tests), WebKitGTK's WebDriver with its
 # MiniBrowser and Xvfb (the WebKit tests: Safari's engine, driven over W3C WebDriver), Node/npm
-# (to fetch Pyodide's npm package; puppeteer-core drives Firefox), the Python tools, and the
-# pinned, checksum-verified Pyodide assets.
+# (to fetch the npm packages; the build runs esbuild under it to bundle the single file;
+# puppeteer-core drives Firefox), the Python tools, and the pinned, checksum-verified assets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

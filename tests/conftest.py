@@ -1,10 +1,11 @@
 """Shared fixtures for the browser tests: one build of the site, a server, one Chromium.
 
 What a test needs from the machine is said by its markers, and REQUIREMENTS says what each
-marker needs: ``browser`` (Playwright + the system Chromium + the asset cache), ``firefox``
-and ``webkit`` (a browser test that also drives that engine), ``assets`` (a build test that
-reads the asset cache). ``bash scripts/setup.sh`` installs all of it; ``playwright install``
-is never needed. A missing piece is an error naming that command, never a silent skip.
+marker needs: ``browser`` (Playwright + the system Chromium + the asset cache + node, which
+the build needs), ``firefox`` and ``webkit`` (a browser test that also drives that engine),
+``assets`` (a build test that reads the asset cache; node too). ``bash scripts/setup.sh``
+installs all of it; ``playwright install`` is never needed. A missing piece is an error
+naming that command, never a silent skip.
 Outside CI, ``PYTOY_SKIP_BROWSER=1`` opts out: browser tests (and any whose needs are
 missing) are skipped and the summary says how many were not run. In CI the opt-out is
 refused, so CI runs every test or fails.
@@ -99,19 +100,22 @@ class Need:
 ASSET_CACHE = Need(
     f"the asset cache at {default_cache()}", lambda: not missing_files(default_cache())
 )
+# the build bundles the single file's scripts with esbuild (from the cache) under node
+NODE = Need("node on PATH", lambda: shutil.which("node") is not None)
 
 # marker -> what its tests need. A firefox or webkit test is a browser test too (it carries
 # both markers), so it needs the browser row as well.
 REQUIREMENTS: dict[str, tuple[Need, ...]] = {
-    "assets": (ASSET_CACHE,),
+    "assets": (ASSET_CACHE, NODE),
     "browser": (
         Need(f"Chromium at {CHROMIUM} (PYTOY_CHROMIUM)", CHROMIUM.exists),
         ASSET_CACHE,
+        NODE,
         Need("the playwright Python package", lambda: _importable("playwright.sync_api")),
     ),
     "firefox": (
         Need(f"Firefox ESR at {FIREFOX} (PYTOY_FIREFOX)", FIREFOX.exists),
-        Need("node on PATH", lambda: shutil.which("node") is not None),
+        NODE,
         Need(
             "tests/firefox/node_modules/puppeteer-core",
             (FIREFOX_DIR / "node_modules" / "puppeteer-core").is_dir,

@@ -27,6 +27,7 @@ import pytest
 from buildtools import BuildError, default_cache
 from buildtools.assets import (
     DOWNLOADS,
+    ESBUILD,
     PYODIDE_CORE,
     PYODIDE_CORE_FILES,
     PYODIDE_DIR,
@@ -120,6 +121,7 @@ def test_warm_fetch_needs_no_network(cache_copy: Path) -> None:
         (f"{PYODIDE_DIR}/pyodide.asm.wasm", "flip"),
         (f"{PYODIDE_DIR}/numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl", "append"),
         (f"npm/uplot@{VENDOR_NPM[0].version}/dist/uPlot.esm.js", "append"),
+        (f"{ESBUILD.dest}/esbuild.wasm", "flip"),  # the bundler is pinned like the rest
     ],
 )
 def test_tampered_asset_stops_fetch(cache_copy: Path, rel: str, how: str) -> None:

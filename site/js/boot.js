@@ -103,10 +103,10 @@ export async function bootPython(mapUrl, onProgress) {
     } finally {
       micropip.destroy();
     }
-    // The dispatcher (dispatch.py, next to this file) is the only Python the worker runs.
-    const source = await fetchText(new URL("./dispatch.py", import.meta.url));
+    // The dispatcher (pytoy/dispatch.py, in the wheel just installed) is the worker's one
+    // door into Python.
     const namespace = pyodide.runPython("dict()"); // a fresh module namespace, a PyProxy
-    pyodide.runPython(source, { globals: namespace });
+    pyodide.runPython("from pytoy.dispatch import call, runtime_info", { globals: namespace });
     const versions = JSON.parse(pyodide.runPython("runtime_info()", { globals: namespace }));
     versions.pyodide = pyodide.version;
     const call = namespace.get("call"); // a PyProxy of the function; JS strings in, a str out
@@ -186,12 +186,6 @@ async function loadFromLock(pyodide, names) {
   await pyodide.loadPackage(names, { messageCallback: quiet, errorCallback: (m) => errors.push(m) });
   const missing = names.filter((name) => !(name in pyodide.loadedPackages));
   if (missing.length) throw new Error(errors.at(-1) || `${missing.join(", ")} did not load`);
-}
-
-async function fetchText(url) {
-  const r = await fetch(url, { cache: "no-cache" });
-  if (!r.ok) throw new Error(`${url.pathname.split("/").pop()}: HTTP ${r.status}`);
-  return r.text();
 }
 
 /** The last non-empty line of an error (a Python traceback ends with the useful one). */

@@ -24,7 +24,9 @@ export function startPython() {
     // map. Single file: the map is in memory and travels in init.
     const bundled = Boolean(globalThis.pytoyEmbedded);
     const mapLoaded = bundled ? await loadAssetMap(mapUrl) : null;
-    const workerUrl = new URL("./worker.js", import.meta.url);
+    // (single file: the worker is the classic script its loader unpacked; see single_file.py)
+    const workerUrl = bundled ? globalThis.pytoyEmbedded.worker
+                              : new URL("./worker.js", import.meta.url);
     const client = new PythonClient(bundled ? await embeddedWorkerUrl(mapLoaded.embedded, workerUrl) : workerUrl,
                                     mapUrl.href);
     const seen = [];

@@ -19,7 +19,9 @@
 
 import { bootPython } from "./boot.js";
 
-const assetsUrl =
+// (read at init: in the single file this worker's URL is a blob: URL, against which no relative
+// URL resolves, and init brings the asset map itself)
+const assetsUrl = () =>
   new URL(self.location.href).searchParams.get("assets") ??
   new URL("../assets.json", import.meta.url).href;
 
@@ -45,7 +47,7 @@ class ProtocolError extends Error {
 
 // --- calling Python -----------------------------------------------------------------------
 
-/** Wrap dispatch.call: JSON in, JSON out, a Python exception becomes a thrown PythonError. */
+/** Wrap pytoy.dispatch.call: JSON in, JSON out; a Python exception becomes a PythonError. */
 function jsonCaller(pyCall) {
   return (fn, args = {}) => {
     const reply = JSON.parse(pyCall(fn, JSON.stringify(args)));
@@ -66,7 +68,7 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 const handlers = {
   init(id, { assets } = {}) {
     // assets: the in-memory asset map the single-file page passes (see assets.js)
-    python ??= bootPython(assets ?? assetsUrl, (p) => post({ id, event: "progress", payload: p })).then(
+    python ??= bootPython(assets ?? assetsUrl(), (p) => post({ id, event: "progress", payload: p })).then(
       ({ call, versions }) => {
         const py = jsonCaller(call);
         return { call: py, versions, defaults: py("defaults") };

@@ -1,9 +1,11 @@
 """The worker's one door into Python: ``call(fn, payload_json) -> reply_json``.
 
-worker.js runs this file once, after pytoy is installed, and then calls ``call`` for every
-request. Everything crosses the border as JSON text, so JavaScript never holds a Python
-object, and floats survive the trip exactly (``json`` writes the shortest text that reads
-back as the same double, and so does ``JSON.stringify``).
+site/js/boot.js imports ``call`` and ``runtime_info`` from here once the pytoy wheel is
+installed, and site/js/worker.js then calls ``call`` for every request. It lives in the
+package, not next to the JavaScript, so CPython imports and tests exactly what the page runs
+(tests/test_dispatch.py). Everything crosses the border as JSON text, so JavaScript never
+holds a Python object, and floats survive the trip exactly (``json`` writes the shortest text
+that reads back as the same double, and so does ``JSON.stringify``).
 
 A Python exception never escapes: it becomes ``{"ok": false, "error": {"type", "message"}}``.
 pytoy's own errors (bad input, a diverged run, a broken checkpoint) carry one-line messages
@@ -22,8 +24,7 @@ from typing import Any
 
 import numpy as np
 
-import pytoy
-from pytoy import api
+from . import __version__, api
 
 # Exceptions whose message is meant for the reader (the user did something we refuse).
 USER_ERRORS: tuple[type[BaseException], ...] = (ValueError, KeyError, FloatingPointError)
@@ -31,7 +32,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (ValueError, KeyError, FloatingPo
 
 def _public(fn: str) -> Callable[..., Any]:
     """The api function called ``fn``; only functions defined in pytoy.api are reachable."""
-    obj = getattr(api, fn, None) if not fn.startswith("_") else None
+    obj = getattr(api, fn, None) if isinstance(fn, str) and not fn.startswith("_") else None
     if not inspect.isfunction(obj) or obj.__module__ != api.__name__:
         raise ValueError(f"pytoy.api has no function {fn!r}")
     return obj
@@ -58,6 +59,7 @@ def _finite(x: Any) -> Any:
 
 
 def _dumps(reply: dict) -> str:
+    """JSON text of a reply; NaN and infinities become null rather than invalid JSON."""
     try:
         return json.dumps(reply, default=_plain, allow_nan=False)
     except ValueError:  # a NaN or an infinity somewhere: send null instead
@@ -78,6 +80,9 @@ def call(fn: str, payload_json: str) -> str:
     try:
         func = _public(fn)
         args = json.loads(payload_json) if payload_json else {}
+        if not isinstance(args, dict | list):
+            raise TypeError(f"{fn}: the arguments must be a JSON object or array, "
+                            f"not {type(args).__name__}")
         result = func(*args) if isinstance(args, list) else func(**args)
         return _dumps({"ok": True, "result": result})
     except Exception as e:
@@ -89,5 +94,5 @@ def call(fn: str, payload_json: str) -> str:
 
 def runtime_info() -> str:
     """Versions, for the page's footer and for bug reports."""
-    info = {"python": sys.version.split()[0], "numpy": np.__version__, "pytoy": pytoy.__version__}
+    info = {"python": sys.version.split()[0], "numpy": np.__version__, "pytoy": __version__}
     return json.dumps(info)
