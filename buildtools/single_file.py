@@ -59,10 +59,12 @@ BUDGETS: dict[str, int] = {
     "Pyodide runtime": 6_050_000,
     "NumPy": 3_280_000,
     "micropip + packaging": 200_000,
-    "pytoy wheel": 75_000,  # was 60,000 until pytoy outgrew it (65 kB) and took dispatch.py
+    # 60,000 until pytoy outgrew it (65 kB) and took dispatch.py; 75,000 until the beliefs,
+    # the loss by t and the one-pass marginals (77 kB)
+    "pytoy wheel": 90_000,
     "data": 1_100_000,
     "vendored JS/CSS": 460_000,  # katex.mjs is most of it
-    "page (HTML, JS, CSS, loader)": 435_000,  # inline CSS, with KaTeX's fonts as data: URIs
+    "page (HTML, JS, CSS, loader)": 420_000,  # inline CSS, KaTeX's fonts as data: URIs (371 kB)
 }
 
 # Assets of the site that the single file leaves out.
