@@ -3,11 +3,11 @@
 What a test needs from the machine is said by its markers, and REQUIREMENTS says what each
 marker needs: ``browser`` (Playwright + the system Chromium + the asset cache), ``firefox``
 and ``webkit`` (a browser test that also drives that engine), ``assets`` (a build test that
-reads the asset cache). ``bash scripts/setup.sh`` installs all of it; ``playwright install``
-is never needed. A missing piece is an error naming that command, never a silent skip.
-Outside CI, ``PYTOY_SKIP_BROWSER=1`` opts out: browser tests (and any whose needs are
-missing) are skipped and the summary says how many were not run. In CI the opt-out is
-refused, so CI runs every test or fails.
+reads the asset cache), ``lint`` (node and the pinned eslint in tests/lint). ``bash
+scripts/setup.sh`` installs all of it; ``playwright install`` is never needed. A missing piece
+is an error naming that command, never a silent skip. Outside CI, ``PYTOY_SKIP_BROWSER=1`` opts
+out: browser tests (and any whose needs are missing) are skipped and the summary says how many
+were not run. In CI the opt-out is refused, so CI runs every test or fails.
 
 Every page is opened through ``open_page``, which records what a reader's browser would
 complain about: console errors, page errors, unhandled rejections, Content-Security-Policy
@@ -73,6 +73,7 @@ SETUP = "bash scripts/setup.sh"
 OPT_OUT = "PYTOY_SKIP_BROWSER"
 FIREFOX = Path(os.environ.get("PYTOY_FIREFOX", "/usr/bin/firefox-esr"))
 FIREFOX_DIR = REPO / "tests" / "firefox"  # puppeteer-core: npm ci --prefix tests/firefox
+LINT_DIR = REPO / "tests" / "lint"  # eslint: npm ci --prefix tests/lint
 # the same overrides as tests/webkit.py
 WEBKIT_DRIVER = os.environ.get("PYTOY_WEBKIT_DRIVER") or shutil.which("WebKitWebDriver")
 MINIBROWSER = Path(
@@ -116,6 +117,10 @@ REQUIREMENTS: dict[str, tuple[Need, ...]] = {
             "tests/firefox/node_modules/puppeteer-core",
             (FIREFOX_DIR / "node_modules" / "puppeteer-core").is_dir,
         ),
+    ),
+    "lint": (
+        Need("node on PATH", lambda: shutil.which("node") is not None),
+        Need("tests/lint/node_modules/eslint", (LINT_DIR / "node_modules" / "eslint").is_dir),
     ),
     "webkit": (
         Need(
