@@ -8,7 +8,6 @@
 
 import { attempt, download, el, readNumber } from "../dom.js";
 import { clampSetting, writeSettings } from "../settings.js";
-import { defaultOf } from "../table.js";
 import { renderTimeline } from "./timeline.js";
 
 export class DenoiseView {
@@ -77,8 +76,8 @@ export class DenoiseView {
   }
 
   decode() {
-    return { strategy: this.el.strategy.value, steps: readNumber(this.el.steps, defaultOf("decode.steps")),
-             temperature: readNumber(this.el.temperature, defaultOf("decode.temperature")), seed: ++this.#draws };
+    return { strategy: this.el.strategy.value, steps: readNumber(this.el.steps),
+             temperature: readNumber(this.el.temperature), seed: ++this.#draws };
   }
 
   async sample() {

@@ -7,7 +7,7 @@
 
 import { showChartProblem } from "../charts.js";
 import { attempt, el, readNumber } from "../dom.js";
-import { defaultOf, strategies } from "../table.js";
+import { strategies } from "../table.js";
 import { renderTimeline } from "./timeline.js";
 
 /** Every strategy pytoy registered, in its order. */
@@ -56,8 +56,8 @@ export class LabView {
   }
 
   decode() {
-    const num = (name) => readNumber(this.el[name], defaultOf(`decode.${name}`));
-    return { steps: num("steps"), tau: num("tau"), temperature: num("temperature"), seed: num("seed") };
+    const { steps, tau, temperature, seed } = this.el;
+    return { steps: readNumber(steps), tau: readNumber(tau), temperature: readNumber(temperature), seed: readNumber(seed) };
   }
 
   /** Decode with all five strategies, same model and seed. */
@@ -100,7 +100,7 @@ export class LabView {
 
   #showChart(timeline, without) {
     this.shown = timeline;
-    const tau = Number(this.el.tau.value);
+    const tau = readNumber(this.el.tau); // the τ a decode would use
     const x = timeline.passes.map((_, i) => i + 1);
     this.plotted = { x, gate: timeline.passes.map((s) => s.gate), mean: timeline.passes.map((s) => s.mean), tau };
     this.#draw();
