@@ -7,7 +7,7 @@
 // pytoy's settings table (the build fills the controls).
 
 import { attempt, download, el, readNumber } from "../dom.js";
-import { clampSetting, writeSettings } from "../settings.js";
+import { applySetting } from "../settings.js";
 import { renderTimeline } from "./timeline.js";
 
 export class DenoiseView {
@@ -45,18 +45,9 @@ export class DenoiseView {
     this.el.strategy.value = s.strategy;
     this.el.steps.value = String(Math.min(s.steps, this.length));
     this.el.temperature.value = String(s.temperature);
-    const bind = (node, name) => node.addEventListener("change", () => {
-      const value = clampSetting(name, node.value);
-      if (value === null) {
-        node.value = String(s[name]); // not usable: show the last good value again
-        return;
-      }
-      s[name] = name === "steps" ? Math.min(value, this.length) : value;
-      node.value = String(s[name]);
-      writeSettings(s);
-    });
+    const bind = (node, name, fit) => node.addEventListener("change", () => applySetting(s, name, node, fit));
     bind(this.el.strategy, "strategy");
-    bind(this.el.steps, "steps");
+    bind(this.el.steps, "steps", (steps) => Math.min(steps, this.length));
     bind(this.el.temperature, "temperature");
   }
 

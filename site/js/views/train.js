@@ -6,7 +6,7 @@
 
 import { downloadModel, KeptModel } from "../checkpoints.js";
 import { attempt, download, readFile, say } from "../dom.js";
-import { clampSetting, writeSettings } from "../settings.js";
+import { applySetting } from "../settings.js";
 import { defaultOf } from "../table.js";
 import { OwnData } from "./own_data.js";
 import { renderTimeline } from "./timeline.js";
@@ -275,28 +275,19 @@ export class TrainView {
   }
 
   #setLr() {
-    const lr = clampSetting("lr", this.el.lr.value);
-    if (lr === null) {
-      this.el.lr.value = this.#settings.lr;
-      return;
-    }
-    this.el.lr.value = lr;
+    const lr = applySetting(this.#settings, "lr", this.el.lr);
+    if (lr === null) return;
     this.el.slider.value = String(Math.log10(lr));
     this.el.recover.hidden = lr <= 1; // above 1 this model tends to misbehave: offer the way back
-    this.#settings.lr = lr;
-    writeSettings(this.#settings);
     if (this.#state !== "loading") {
       this.#try(() => this.#client.call("set_lr", { name: NAME, lr })); // applies between chunks
     }
   }
 
   #setAndReset(name) {
-    const value = clampSetting(name, this.el[name].value);
-    this.el[name].value = value ?? this.#settings[name];
-    if (value === null || value === this.#settings[name]) return;
-    this.#settings[name] = value;
-    writeSettings(this.#settings);
-    if (this.#state === "idle") this.reset();
+    const before = this.#settings[name];
+    const value = applySetting(this.#settings, name, this.el[name]);
+    if (value !== null && value !== before && this.#state === "idle") this.reset();
   }
 
   /** Run `work`, showing its error; the message shown before stays until there is one. */
