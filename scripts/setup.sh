@@ -3,7 +3,8 @@
 # Debian's Chromium and Firefox ESR (browser tests), WebKitGTK's WebDriver with its
 # MiniBrowser and Xvfb (the WebKit tests: Safari's engine, driven over W3C WebDriver), Node/npm
 # (to fetch the npm packages; the build runs esbuild under it to bundle the single file;
-# puppeteer-core drives Firefox), the Python tools, and the pinned, checksum-verified assets.
+# puppeteer-core drives Firefox; eslint lints the JS), the Python tools, and the pinned,
+# checksum-verified assets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +27,19 @@ fi
 
 PIP_ROOT_USER_ACTION=ignore python3 -m pip install -q --disable-pip-version-check \
   -r requirements-test.txt
-if [ ! -d tests/firefox/node_modules/puppeteer-core ]; then
-  npm ci --prefix tests/firefox --no-audit --no-fund --loglevel=error
-fi
+# npm ci in a tools folder whose node_modules lacks the exact version of a package that its
+# package.json pins (and its lockfile with it): puppeteer-core drives Firefox, eslint lints the JS
+npm_tool() {
+  local dir=$1 pkg=$2
+  if ! node -e '
+    const [dir, pkg] = process.argv.slice(1);
+    const spec = require(`./${dir}/package.json`);
+    const pin = { ...spec.dependencies, ...spec.devDependencies }[pkg];
+    process.exit(require(`./${dir}/node_modules/${pkg}/package.json`).version === pin ? 0 : 1);
+  ' "$dir" "$pkg" 2>/dev/null; then
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  fi
+}
+npm_tool tests/firefox puppeteer-core
+npm_tool tests/lint eslint
 python3 build.py fetch

@@ -3,9 +3,9 @@
 What a test needs from the machine is said by its markers, and REQUIREMENTS says what each
 marker needs: ``browser`` (Playwright + the system Chromium + the asset cache + node, which
 the build needs), ``firefox`` and ``webkit`` (a browser test that also drives that engine),
-``assets`` (a build test that reads the asset cache; node too). ``bash scripts/setup.sh``
-installs all of it; ``playwright install`` is never needed. A missing piece is an error
-naming that command, never a silent skip.
+``assets`` (a build test that reads the asset cache; node too), ``lint`` (node and the pinned
+eslint in tests/lint). ``bash scripts/setup.sh`` installs all of it; ``playwright install`` is
+never needed. A missing piece is an error naming that command, never a silent skip.
 Outside CI, ``PYTOY_SKIP_BROWSER=1`` opts out: browser tests (and any whose needs are
 missing) are skipped and the summary says how many were not run. In CI the opt-out is
 refused, so CI runs every test or fails.
@@ -74,6 +74,7 @@ SETUP = "bash scripts/setup.sh"
 OPT_OUT = "PYTOY_SKIP_BROWSER"
 FIREFOX = Path(os.environ.get("PYTOY_FIREFOX", "/usr/bin/firefox-esr"))
 FIREFOX_DIR = REPO / "tests" / "firefox"  # puppeteer-core: npm ci --prefix tests/firefox
+LINT_DIR = REPO / "tests" / "lint"  # eslint: npm ci --prefix tests/lint
 # the same overrides as tests/webkit.py
 WEBKIT_DRIVER = os.environ.get("PYTOY_WEBKIT_DRIVER") or shutil.which("WebKitWebDriver")
 MINIBROWSER = Path(
@@ -120,6 +121,10 @@ REQUIREMENTS: dict[str, tuple[Need, ...]] = {
             "tests/firefox/node_modules/puppeteer-core",
             (FIREFOX_DIR / "node_modules" / "puppeteer-core").is_dir,
         ),
+    ),
+    "lint": (
+        Need("node on PATH", lambda: shutil.which("node") is not None),
+        Need("tests/lint/node_modules/eslint", (LINT_DIR / "node_modules" / "eslint").is_dir),
     ),
     "webkit": (
         Need(

@@ -1,5 +1,7 @@
 // Tiny DOM helpers shared by the views.
 
+import { defaultOf } from "./table.js";
+
 /** `el("li", {className: "x"}, "text", child)`: an element with properties and children. */
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -18,9 +20,10 @@ export function say(node, text, kind = "info") {
 }
 
 /** Run `work`, showing its error (a one-line message from Python) in `node` instead of
- *  letting it escape as an unhandled rejection. Clears the old message first. */
-export async function attempt(node, work) {
-  say(node, "");
+ *  letting it escape as an unhandled rejection. Clears the old message first, unless `clear`
+ *  is false (the message stays until there is an error to show). */
+export async function attempt(node, work, { clear = true } = {}) {
+  if (clear) say(node, "");
   try {
     await work();
   } catch (e) {
@@ -29,9 +32,10 @@ export async function attempt(node, work) {
 }
 
 /** The number in an input, clamped to the bounds the build gave it (from pytoy's table); an
- *  empty or unreadable box gives `fallback`. Rounded when the input's step is a whole number.
+ *  empty or unreadable box gives `fallback`, by default the default of the setting the input
+ *  shows (`data-setting="decode.steps"`). Rounded when the input's step is a whole number.
  *  The box then shows the value used. */
-export function readNumber(node, fallback) {
+export function readNumber(node, fallback = defaultOf(node.dataset.setting)) {
   const x = Number(node.value);
   const lo = node.min === "" ? -Infinity : Number(node.min);
   const hi = node.max === "" ? Infinity : Number(node.max);

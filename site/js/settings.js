@@ -31,6 +31,22 @@ export function clampSetting(name, value) {
   return Math.min(spec.max, Math.max(spec.min, v));
 }
 
+/** The reader changed setting `name` in its control `node`: its value, clamped (then passed
+ *  through `fit`), goes into `settings`, the box, the URL and this browser, and is returned.
+ *  A value that cannot be used leaves `settings` as it was, the box showing the last good value
+ *  again, and returns null. */
+export function applySetting(settings, name, node, fit = (value) => value) {
+  const value = clampSetting(name, node.value);
+  if (value === null) {
+    node.value = String(settings[name]);
+    return null;
+  }
+  settings[name] = fit(value);
+  node.value = String(settings[name]);
+  writeSettings(settings);
+  return settings[name];
+}
+
 /** The first of a setting's names (current, then older ones) that `has` knows. */
 function present(name, has) {
   return [name, ...SETTINGS[name].was].find(has);

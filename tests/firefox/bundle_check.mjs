@@ -3,31 +3,11 @@
 // translate through window.pytoy.client; print one JSON report on stdout.
 //   node tests/firefox/bundle_check.mjs <file:// URL> <names.txt> <en-hi.txt> [screenshot.png]
 import fs from "node:fs";
-import puppeteer from "puppeteer-core";
+import { withFirefoxPage } from "./firefox.mjs";
 
 const [url, namesPath, pairsPath, screenshot] = process.argv.slice(2);
-const browser = await puppeteer.launch({
-  browser: "firefox",
-  executablePath: process.env.PYTOY_FIREFOX ?? "/usr/bin/firefox-esr",
-  headless: true,
-  protocol: "webDriverBiDi",
-});
-try {
-  const page = await browser.newPage();
-  const errors = [];
-  const aborted = [];
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  await page.setRequestInterception(true);
-  page.on("request", (r) => {
-    if (/^(file|blob|data):/.test(r.url())) r.continue();
-    else { aborted.push(r.url()); r.abort(); }
-  });
-  const t0 = Date.now();
-  await page.goto(url);
-  await page.waitForSelector("body[data-status=ready], body[data-status=error]", { timeout: 180000 });
-  const ready = (Date.now() - t0) / 1000;
-  const status = await page.evaluate(() => document.body.dataset.status);
+const allowed = (u) => /^(file|blob|data):/.test(u);
+await withFirefoxPage(url, { allowed, timeout: 180000 }, async ({ page, status, ready, errors, refused }) => {
   let run = null;
   if (status === "ready") {
     run = await page.evaluate(async (names, pairs) => {
@@ -45,7 +25,5 @@ try {
   }
   if (screenshot) await page.screenshot({ path: screenshot });
   const statusText = await page.evaluate(() => document.querySelector("#status")?.textContent ?? "");
-  console.log(JSON.stringify({ status, ready, statusText, run, errors, aborted }));
-} finally {
-  await browser.close();
-}
+  console.log(JSON.stringify({ status, ready, statusText, run, errors, aborted: refused }));
+});

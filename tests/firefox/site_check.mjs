@@ -4,32 +4,12 @@
 // translator; print one JSON report on stdout.
 //   node tests/firefox/site_check.mjs <site URL> <names.txt> <steps> <word,word,...>
 import fs from "node:fs";
-import puppeteer from "puppeteer-core";
+import { withFirefoxPage } from "./firefox.mjs";
 
 const [url, namesPath, stepsArg, wordsArg] = process.argv.slice(2);
-const browser = await puppeteer.launch({
-  browser: "firefox",
-  executablePath: process.env.PYTOY_FIREFOX ?? "/usr/bin/firefox-esr",
-  headless: true,
-  protocol: "webDriverBiDi",
-});
-try {
-  const page = await browser.newPage();
-  const errors = [];
-  const foreign = [];
-  const origin = new URL(url).origin;
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  await page.setRequestInterception(true);
-  page.on("request", (r) => {
-    if (new URL(r.url()).origin === origin || /^(blob|data):/.test(r.url())) r.continue();
-    else { foreign.push(r.url()); r.abort(); }
-  });
-  const t0 = Date.now();
-  await page.goto(url);
-  await page.waitForSelector("body[data-status=ready], body[data-status=error]", { timeout: 300000 });
-  const ready = (Date.now() - t0) / 1000;
-  const status = await page.evaluate(() => document.body.dataset.status);
+const origin = new URL(url).origin;
+const allowed = (u) => new URL(u).origin === origin || /^(blob|data):/.test(u);
+await withFirefoxPage(url, { allowed, timeout: 300000 }, async ({ page, status, ready, errors, refused }) => {
   let run = null;
   if (status === "ready") {
     run = await page.evaluate(async (names, steps, words) => {
@@ -51,7 +31,5 @@ try {
       .map((c) => document.querySelectorAll(c + " canvas").length),
     userAgent: navigator.userAgent,
   }));
-  console.log(JSON.stringify({ status, ready, ...page_, run, errors, foreign }));
-} finally {
-  await browser.close();
-}
+  console.log(JSON.stringify({ status, ready, ...page_, run, errors, foreign: refused }));
+});

@@ -4,34 +4,28 @@
 // Without the library (it failed to load: charts.js) the chart keeps its data and its area
 // says what failed and where the same numbers are; training goes on exactly as before.
 
-import { showChartProblem } from "../charts.js";
+import { ChartArea, chartTheme } from "../charts.js";
 
 // weight of the newest batch in the running average: a time constant of ~10 steps, short
 // enough to follow the fall of the first ~50 steps of batch 128, long enough to calm the noise
 const SMOOTHING = 0.1;
 
 export class LossChart {
-  #uPlot;
-  #plot = null;
+  #area;
   #steps = [];
   #losses = [];
   #smooth = [];
   #floor = null;
-  #problem;
-  #where;
 
   /**
    * `uPlot` is the library's default export, loaded by main.js through the asset map, or
    * null if it failed: then `problem` says why and `where` where the numbers still are.
    */
-  constructor(root, uPlot, { problem = "the chart library is not loaded", where = "" } = {}) {
+  constructor(root, uPlot, { problem, where } = {}) {
     this.root = root;
-    this.#uPlot = uPlot;
-    this.#problem = problem;
-    this.#where = where;
+    this.#area = new ChartArea(root, { uPlot, problem, where, ratio: 0.45, min: 200, max: 320,
+                                       redraw: () => this.#build() });
     this.#build();
-    new ResizeObserver(() => this.#plot?.setSize(this.#size())).observe(root);
-    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.#build());
   }
 
   /** Append one chunk's losses; `lastStep` is the step count after the chunk. */
@@ -66,26 +60,12 @@ export class LossChart {
   }
 
   #draw() {
-    this.#plot?.setData(this.#data());
-  }
-
-  #size() {
-    const width = Math.max(240, this.root.clientWidth);
-    return { width, height: Math.round(Math.min(320, Math.max(200, width * 0.45))) };
+    this.#area.plot?.setData(this.#data());
   }
 
   #build() {
-    if (!this.#uPlot) return showChartProblem(this.root, this.#problem, this.#where);
-    const css = getComputedStyle(document.documentElement);
-    const color = (name) => css.getPropertyValue(name).trim();
-    const axis = (label) => ({
-      label,
-      stroke: color("--text-muted"),
-      grid: { stroke: color("--grid"), width: 1 },
-      ticks: { stroke: color("--grid"), width: 1 },
-    });
+    const { color, axis } = chartTheme();
     const opts = {
-      ...this.#size(),
       scales: {
         x: { time: false, range: (u, min, max) => [0, Math.max(max, 100)] },
         y: { range: (u, min, max) => [0, Math.max(max ?? 0, (this.#floor ?? 0) * 2, 1) * 1.05] },
@@ -102,7 +82,6 @@ export class LossChart {
     };
     const fmt = (v) => (v == null ? "–" : v.toFixed(3));
     for (const s of opts.series.slice(1)) s.value = (u, v) => fmt(v);
-    this.#plot?.destroy();
-    this.#plot = new this.#uPlot(opts, this.#data(), this.root);
+    this.#area.draw(opts, this.#data());
   }
 }

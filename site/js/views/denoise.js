@@ -8,8 +8,7 @@
 
 import { attempt, download, el, readNumber } from "../dom.js";
 import { ref } from "../sections.js";
-import { clampSetting, writeSettings } from "../settings.js";
-import { defaultOf } from "../table.js";
+import { applySetting } from "../settings.js";
 import { renderTimeline } from "./timeline.js";
 
 export default class DenoiseView {
@@ -61,18 +60,9 @@ export default class DenoiseView {
     this.el.strategy.value = s.strategy;
     this.el.steps.value = String(Math.min(s.steps, this.length));
     this.el.temperature.value = String(s.temperature);
-    const bind = (node, name) => node.addEventListener("change", () => {
-      const value = clampSetting(name, node.value);
-      if (value === null) {
-        node.value = String(s[name]); // not usable: show the last good value again
-        return;
-      }
-      s[name] = name === "steps" ? Math.min(value, this.length) : value;
-      node.value = String(s[name]);
-      writeSettings(s);
-    });
+    const bind = (node, name, fit) => node.addEventListener("change", () => applySetting(s, name, node, fit));
     bind(this.el.strategy, "strategy");
-    bind(this.el.steps, "steps");
+    bind(this.el.steps, "steps", (steps) => Math.min(steps, this.length));
     bind(this.el.temperature, "temperature");
   }
 
@@ -93,8 +83,8 @@ export default class DenoiseView {
   }
 
   decode() {
-    return { strategy: this.el.strategy.value, steps: readNumber(this.el.steps, defaultOf("decode.steps")),
-             temperature: readNumber(this.el.temperature, defaultOf("decode.temperature")), seed: ++this.#draws };
+    return { strategy: this.el.strategy.value, steps: readNumber(this.el.steps),
+             temperature: readNumber(this.el.temperature), seed: ++this.#draws };
   }
 
   async sample() {

@@ -3,7 +3,7 @@
 // outputs) with one timeline each (api.sample with the template). Bad templates come back from
 // pytoy as one-line messages, shown inline.
 
-import { attempt, el } from "../dom.js";
+import { attempt, el, readNumber } from "../dom.js";
 import { renderTimeline } from "./timeline.js";
 
 const N = 200;
@@ -38,7 +38,7 @@ export default class InfillView {
 
   async fill() {
     const template = this.el.template.value.trim();
-    const seed = Math.max(0, Math.round(Number(this.el.seed.value) || 0));
+    const seed = readNumber(this.el.seed);
     await attempt(this.el.message, async () => {
       const result = await this.#client.call("infill", { diffusion: "shipped", ar: "shipped-ar", template, n: N, seed });
       const [[d], [a]] = await Promise.all([

@@ -5,9 +5,9 @@
 // and a scrubber that moves the chart's cursor. "Adaptive early stop" decodes that strategy
 // again with early_stop = τ and reports the passes saved.
 
-import { showChartProblem } from "../charts.js";
+import { ChartArea, chartTheme } from "../charts.js";
 import { attempt, el, readNumber } from "../dom.js";
-import { defaultOf, strategies } from "../table.js";
+import { strategies } from "../table.js";
 import { renderTimeline } from "./timeline.js";
 
 /** Every strategy pytoy registered, in its order. */
@@ -15,18 +15,13 @@ const STRATEGIES = Object.keys(strategies());
 
 export default class LabView {
   #client = null;
-  #uPlot;
-  plot = null;
+  #area;
   timelines; // strategy -> timeline (the five side by side)
   charted = null; // the timeline the chart shows (the picked one, or its early-stopped decode)
   plotted = null; // {x, gate, mean, tau}: exactly what the chart was given
 
-  #chartProblem;
-
   constructor(root, { frames, uPlot, chartProblem }) {
     this.root = root;
-    this.#uPlot = uPlot;
-    this.#chartProblem = chartProblem;
     const $ = (s) => root.querySelector(s);
     this.el = { steps: $("#lab-steps"), tau: $("#lab-tau"), temperature: $("#lab-temperature"), seed: $("#lab-seed"),
                 run: $("#lab-run"), grid: $("#lab-grid"), message: $("#lab-message"),
@@ -38,8 +33,10 @@ export default class LabView {
     this.el.pick.addEventListener("change", () => this.chart());
     this.el.early.addEventListener("change", () => this.chart());
     this.el.scrub.addEventListener("input", () => this.scrubTo(Number(this.el.scrub.value)));
-    new ResizeObserver(() => this.plot?.setSize(this.#size())).observe(this.el.chart);
-    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.charted && this.#draw());
+    this.#area = new ChartArea(this.el.chart, {
+      uPlot, problem: chartProblem, where: "The table below lists the gate and mean confidence of every pass.",
+      ratio: 0.4, min: 180, max: 280, redraw: () => this.charted && this.#draw(),
+    });
     this.el.steps.max = String(frames.info.layout.a_len); // more steps than letters change nothing
     this.#enable(false);
     this.showAll(frames.lab);
@@ -71,8 +68,8 @@ export default class LabView {
   }
 
   decode() {
-    const num = (name) => readNumber(this.el[name], defaultOf(`decode.${name}`));
-    return { steps: num("steps"), tau: num("tau"), temperature: num("temperature"), seed: num("seed") };
+    const { steps, tau, temperature, seed } = this.el;
+    return { steps: readNumber(steps), tau: readNumber(tau), temperature: readNumber(temperature), seed: readNumber(seed) };
   }
 
   /** Decode with all five strategies, same model and seed. */
@@ -115,7 +112,7 @@ export default class LabView {
 
   #showChart(timeline, without) {
     this.charted = timeline;
-    const tau = Number(this.el.tau.value);
+    const tau = readNumber(this.el.tau); // the τ a decode would use
     const x = timeline.passes.map((_, i) => i + 1);
     this.plotted = { x, gate: timeline.passes.map((s) => s.gate), mean: timeline.passes.map((s) => s.mean), tau };
     this.#draw();
@@ -149,24 +146,16 @@ export default class LabView {
     }
   }
 
-  #size() {
-    const width = Math.max(240, this.el.chart.clientWidth);
-    return { width, height: Math.round(Math.min(280, Math.max(180, width * 0.4))) };
+  /** The uPlot chart, once drawn. */
+  get plot() {
+    return this.#area.plot;
   }
 
   #draw() {
-    if (!this.#uPlot) {
-      return showChartProblem(this.el.chart, this.#chartProblem,
-                              "The table below lists the gate and mean confidence of every pass.");
-    }
     const { x, gate, mean, tau } = this.plotted;
-    const css = getComputedStyle(document.documentElement);
-    const color = (name) => css.getPropertyValue(name).trim();
-    const axis = (label) => ({ label, stroke: color("--text-muted"), grid: { stroke: color("--grid"), width: 1 },
-                               ticks: { stroke: color("--grid"), width: 1 } });
+    const { color, axis } = chartTheme();
     const fmt = (u, v) => (v == null ? "–" : v.toFixed(3));
     const opts = {
-      ...this.#size(),
       scales: { x: { time: false, range: (u, min, max) => [1, Math.max(max, 2)] }, y: { range: [0, 1.05] } },
       axes: [{ ...axis("pass"), incrs: [1] }, axis("confidence")],
       series: [
@@ -177,7 +166,6 @@ export default class LabView {
       ],
       cursor: { drag: { x: false, y: false } },
     };
-    this.plot?.destroy();
-    this.plot = new this.#uPlot(opts, [x, gate, mean, x.map(() => tau)], this.el.chart);
+    this.#area.draw(opts, [x, gate, mean, x.map(() => tau)]);
   }
 }

@@ -5,15 +5,13 @@
 // the hidden ones carry the loss, and more so the more is hidden. Redrawn between training
 // chunks; a table below gives every number.
 
-import { showChartProblem } from "../charts.js";
+import { ChartArea, chartTheme } from "../charts.js";
 import { el } from "../dom.js";
 
 const f3 = (v) => (v == null ? "–" : v.toFixed(3));
 
 export class NoiseChart {
-  #uPlot;
-  #plot = null;
-  #problem;
+  #area;
   #noFloor = "";
   loss = null; // api.loss_by_t's last result
   floor = null; // api.loss_floor_by_t's result for the data being trained on
@@ -22,11 +20,9 @@ export class NoiseChart {
     this.root = root;
     this.el = { chart: root.querySelector(".chart"), note: root.querySelector("figcaption.note"),
                 table: root.querySelector("tbody") };
-    this.#uPlot = uPlot;
-    this.#problem = problem;
+    this.#area = new ChartArea(this.el.chart, { uPlot, problem, where: "The table below gives every number.",
+                                                ratio: 0.4, min: 190, max: 280, redraw: () => this.#build() });
     this.#build();
-    new ResizeObserver(() => this.#plot?.setSize(this.#size())).observe(this.el.chart);
-    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.#build());
   }
 
   /** The floor by t, or null with `why` there is none (said under the chart instead). */
@@ -57,7 +53,7 @@ export class NoiseChart {
   }
 
   #draw() {
-    this.#plot?.setData(this.#data());
+    this.#area.plot?.setData(this.#data());
     this.#table();
   }
 
@@ -93,22 +89,10 @@ export class NoiseChart {
     }
   }
 
-  #size() {
-    const width = Math.max(240, this.el.chart.clientWidth);
-    return { width, height: Math.round(Math.min(280, Math.max(190, width * 0.4))) };
-  }
-
   #build() {
-    if (!this.#uPlot) {
-      return showChartProblem(this.el.chart, this.#problem, "The table below gives every number.");
-    }
-    const css = getComputedStyle(document.documentElement);
-    const color = (name) => css.getPropertyValue(name).trim();
-    const axis = (label) => ({ label, stroke: color("--text-muted"), grid: { stroke: color("--grid"), width: 1 },
-                               ticks: { stroke: color("--grid"), width: 1 } });
+    const { color, axis } = chartTheme();
     const value = (u, v) => f3(v);
-    const opts = {
-      ...this.#size(),
+    this.#area.draw({
       scales: { x: { time: false, range: [0, 1] }, y: { range: (u, min, max) => [0, Math.max(max ?? 0, 1) * 1.05] } },
       axes: [axis("noise level t (share of letters hidden)"), axis("nats per letter")],
       series: [
@@ -118,13 +102,11 @@ export class NoiseChart {
         { label: "visible letters", stroke: color("--ok"), width: 1.5, value, points: { show: true, size: 5 } },
       ],
       cursor: { drag: { x: false, y: false } },
-    };
-    this.#plot?.destroy();
-    this.#plot = new this.#uPlot(opts, this.#data(), this.el.chart);
+    }, this.#data());
   }
 
   /** What the chart holds (null without the library), for the view contract's `shown`. */
   get plotted() {
-    return this.#plot?.data ?? null;
+    return this.#area.plot?.data ?? null;
   }
 }

@@ -4,7 +4,7 @@
 // picks diffusion's pass budget and the seed, and can retrain the AR baseline here.
 // Every race shown is announced on the page's bus (events.js) as "race".
 
-import { attempt, el, say } from "../dom.js";
+import { attempt, el, readNumber, say } from "../dom.js";
 import { defaultOf } from "../table.js";
 import { SteppedView, Stepper } from "./stepper.js";
 import { renderTimeline } from "./timeline.js";
@@ -73,8 +73,7 @@ export default class RaceView extends SteppedView {
 
   /** A new race with the chosen budget, seed and models. */
   async run({ animate = true } = {}) {
-    const seed = Math.max(0, Math.round(Number(this.el.seed.value) || 0));
-    this.el.seed.value = String(seed);
+    const seed = readNumber(this.el.seed);
     await attempt(this.el.message, async () => {
       const race = await this.#client.call("race", {
         diffusion: this.el.diffusion.value, ar: this.el.ar.value,

@@ -3,7 +3,7 @@
 // baseline. The build computed it (frames.sweep); "Recompute" runs the same three calls in the
 // worker, one model at a time, with progress. Same code, same seed: the same numbers.
 
-import { showChartProblem } from "../charts.js";
+import { ChartArea, chartTheme } from "../charts.js";
 import { attempt, el } from "../dom.js";
 
 const MODELS = [["names", "shipped"], ["translate", "translate"], ["ar", "shipped-ar"]];
@@ -11,26 +11,23 @@ const pct = (q) => `${(100 * q).toFixed(1)}%`;
 
 export default class SweepView {
   #client = null;
-  #uPlot;
-  plot = null;
+  #area;
   sweep = null; // {names, translate, ar}: api.sweep results
   series = null; // what the chart was given
   marginals = null; // api.one_pass_marginals: two positions' beliefs before a one-pass decode
 
-  #chartProblem;
-
   constructor(root, { frames, uPlot, chartProblem }) {
     this.root = root;
-    this.#uPlot = uPlot;
-    this.#chartProblem = chartProblem;
     const $ = (s) => root.querySelector(s);
     this.el = { chart: $("#sweep-chart"), note: $("#sweep-note"), run: $("#sweep-run"), progress: $("#sweep-progress"),
                 message: $("#sweep-message"), table: $("#sweep-table tbody"), n: $("#sweep-n"),
                 gluedIntro: $("#sweep-glued-intro"), glued: $("#sweep-glued"),
                 marginals: $("#sweep-marginals .marginal-pair"), marginalsNote: $("#sweep-marginals-note") };
     this.el.run.addEventListener("click", () => this.recompute());
-    new ResizeObserver(() => this.plot?.setSize(this.#size())).observe(this.el.chart);
-    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.sweep && this.#draw());
+    this.#area = new ChartArea(this.el.chart, {
+      uPlot, problem: chartProblem, where: "The table below lists the same points: passes and quality for each model.",
+      ratio: 0.45, min: 200, max: 300, redraw: () => this.sweep && this.#draw(),
+    });
     this.show(frames.sweep, "frames");
     this.showMarginals(frames.marginals);
   }
@@ -128,16 +125,12 @@ export default class SweepView {
     this.#draw();
   }
 
-  #size() {
-    const width = Math.max(240, this.el.chart.clientWidth);
-    return { width, height: Math.round(Math.min(300, Math.max(200, width * 0.45))) };
+  /** The uPlot chart, once drawn. */
+  get plot() {
+    return this.#area.plot;
   }
 
   #draw() {
-    if (!this.#uPlot) {
-      return showChartProblem(this.el.chart, this.#chartProblem,
-                              "The table below lists the same points: passes and quality for each model.");
-    }
     const { names, translate, ar } = this.sweep;
     const pts = {
       names: names.rows.filter((r) => r.kind === "steps"),
@@ -148,15 +141,11 @@ export default class SweepView {
     const xs = [...new Set(Object.values(pts).flat().map((r) => r.nfe))].sort((a, b) => a - b);
     const at = (rows) => xs.map((x) => rows.find((r) => r.nfe === x)?.quality ?? null);
     this.series = { x: xs, ...Object.fromEntries(Object.entries(pts).map(([k, rows]) => [k, at(rows)])) };
-    const css = getComputedStyle(document.documentElement);
-    const color = (name) => css.getPropertyValue(name).trim();
-    const axis = (label) => ({ label, stroke: color("--text-muted"), grid: { stroke: color("--grid"), width: 1 },
-                               ticks: { stroke: color("--grid"), width: 1 } });
+    const { color, axis } = chartTheme();
     const fmt = (u, v) => (v == null ? "–" : pct(v));
     const line = (label, stroke, dash) => ({ label, stroke, width: 2, dash, spanGaps: true, value: fmt,
                                             points: { show: true, size: 6 } });
     const opts = {
-      ...this.#size(),
       scales: { x: { time: false, range: (u, min, max) => [0.5, Math.max(max, 7) + 0.5] }, y: { range: [0, 1.05] } },
       axes: [axis("forward passes"), { ...axis("quality"), values: (u, ticks) => ticks.map((t) => `${Math.round(t * 100)}%`) }],
       series: [
@@ -168,8 +157,7 @@ export default class SweepView {
       ],
       cursor: { drag: { x: false, y: false } },
     };
-    this.plot?.destroy();
     const s = this.series;
-    this.plot = new this.#uPlot(opts, [s.x, s.names, s.tau, s.translate, s.ar], this.el.chart);
+    this.#area.draw(opts, [s.x, s.names, s.tau, s.translate, s.ar]);
   }
 }

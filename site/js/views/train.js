@@ -4,14 +4,15 @@
 // run ends, and loaded again on the next visit; "Forget my model" removes it.
 // All Python runs in the worker; this file only sends requests and draws replies.
 
-import { download, readFile, say } from "../dom.js";
-import { clampSetting, writeSettings } from "../settings.js";
-import * as store from "../store.js";
+import { downloadModel, KeptModel } from "../checkpoints.js";
+import { attempt, download, readFile, say } from "../dom.js";
 import { fact } from "../facts.js";
 import { ref } from "../sections.js";
+import { applySetting } from "../settings.js";
 import { defaultOf } from "../table.js";
 import { LossChart } from "./chart.js";
 import { NoiseChart } from "./noise.js";
+import { OwnData } from "./own_data.js";
 import { renderTimeline } from "./timeline.js";
 
 const NAME = "names"; // the model's session name in pytoy.api
@@ -25,10 +26,11 @@ export default class TrainView {
   #customCorrupt = false; // section edit runs the reader's diffusion.corrupt
   #names = 0; // how many names the model trains on
   #framesFloorByT; // frames.json's floor by t for the shipped names, if it came
+  #shippedText; // data/names.txt
   #events;
   #settings;
-  #dataset;
-  #shippedDataset; // data/names.txt, for "Back to the 40 names"
+  #own; // what a new model trains on: data/names.txt, or the reader's own list
+  #kept = new KeptModel({ name: NAME, key: "model:names", noun: "model" });
   #state = "loading"; // loading | idle | training | busy
   #samples = 0; // samples drawn since the last reset; the next one uses seed + #samples
   #run = 0; // counts training runs and resets, so a run ended by Reset stays quiet
@@ -36,8 +38,7 @@ export default class TrainView {
   /** `text` is the text of data/names.txt (Python in the browser has no copy of it). */
   constructor(root, { frames, settings, text: dataset, uPlot, chartProblem, events }) {
     this.root = root;
-    this.#shippedDataset = dataset;
-    this.#dataset = store.load("data:names") ?? dataset; // the reader's own list, if they chose one
+    this.#shippedText = dataset;
     this.#events = events;
     this.#framesFloorByT = frames?.floor_by_t ?? null; // frames may be an Error: computed live then
     this.#noise = new NoiseChart(root.querySelector("#noise"), uPlot, { problem: chartProblem });
@@ -57,17 +58,14 @@ export default class TrainView {
       sample: $("#sample"), timeline: $("#timeline"),
       params: $("#n-params"), names: $("#n-names"),
       export: $("#train-export"), csv: $("#train-csv"), import: $("#train-import"),
-      ownText: $("#own-names-text"), ownFile: $("#own-names-file"), ownUse: $("#own-names-use"),
-      ownDefault: $("#own-names-default"), ownMessage: $("#own-names-message"),
     };
     this.el.export.addEventListener("click", () => this.#try(() => this.exportModel()));
     this.el.csv.addEventListener("click", () => this.#try(() => this.exportHistory()));
     this.el.import.addEventListener("change", () => this.importFile());
-    this.el.ownText.value = this.#dataset;
-    root.dataset.dataset = this.#dataset === dataset ? "shipped" : "own";
-    this.el.ownFile.addEventListener("change", () => this.#openOwnFile());
-    this.el.ownUse.addEventListener("click", () => this.useOwnData());
-    this.el.ownDefault.addEventListener("click", () => this.useShippedData());
+    this.#own = new OwnData(root, { prefix: "names", key: "data:names", shipped: dataset,
+                                    opened: 'Press "Train on these" to use it.' });
+    this.#own.el.use.addEventListener("click", () => this.useOwnData());
+    this.#own.el.shipped.addEventListener("click", () => this.useShippedData());
     for (const name of ["lr", "batch", "seed"]) this.el[name].value = settings[name];
     this.el.slider.value = String(Math.log10(settings.lr));
     this.el.train.addEventListener("click", () => this.train());
@@ -152,45 +150,42 @@ export default class TrainView {
   }
 
   async forget() {
-    store.forget("model:names");
+    this.#kept.forget();
     this.el.saved.textContent = "Forgotten: nothing of yours is stored in this browser.";
     await this.reset();
   }
 
   /** Save the model (its checkpoint JSON) so a reload keeps it; say so if storage fails. */
   async #save() {
-    try {
-      const ckpt = await this.#client.call("export", { name: NAME });
-      const ok = store.save("model:names", ckpt);
-      this.el.saved.textContent = ok ? `Saved in this browser at step ${this.root.dataset.step}.`
-                                     : "Not saved: this browser refused to store the model.";
-    } catch (e) {
-      this.el.saved.textContent = `Not saved: ${e.message}`;
-    }
+    this.el.saved.textContent = await this.#kept.save(this.#client, `Saved in this browser at step ${this.root.dataset.step}.`);
   }
 
   /** Load the model saved by an earlier visit, if any; true if it was restored. */
   async #restore() {
-    const ckpt = store.load("model:names");
-    if (!ckpt) return false;
     try {
-      const info = await this.#client.call("load", { name: NAME, ckpt });
-      await this.#showModel(info);
-      const history = await this.#client.call("history", { name: NAME });
-      if (history.length) this.#chart.add(history, info.step);
+      const info = await this.#kept.restore(this.#client);
+      if (!info) return false;
+      await this.#showLoaded(info);
       this.#say(`Welcome back: your model from last time, at step ${info.step}.`);
       this.el.saved.textContent = `Saved in this browser at step ${info.step}.`;
       return true;
     } catch (e) {
-      this.el.saved.textContent = `Your saved model could not be loaded (${e.message}); starting fresh.`;
+      this.el.saved.textContent = this.#kept.unreadable(e, "starting fresh");
       return false;
     }
+  }
+
+  /** Show a model just loaded into the worker, with its loss so far. */
+  async #showLoaded(info) {
+    await this.#showModel(info);
+    const history = await this.#client.call("history", { name: NAME });
+    if (history.length) this.#chart.add(history, info.step);
   }
 
   async #recreate() {
     const { lr, batch, seed } = this.#settings;
     const info = await this.#client.request("reset", {
-      name: NAME, task: "names", text: this.#dataset, model: { seed }, train: { lr, batch, seed },
+      name: NAME, task: "names", text: this.#own.text, model: { seed }, train: { lr, batch, seed },
     });
     await this.#showModel(info);
   }
@@ -216,7 +211,7 @@ export default class TrainView {
     this.#client.call("loss_floor", { name: NAME })
       .then((floor) => this.#showFloor(floor, nNames))
       .catch((e) => { this.el.floorNote.textContent = `The loss floor could not be computed: ${e.message}`; });
-    const shipped = this.#dataset === this.#shippedDataset && this.#framesFloorByT;
+    const shipped = this.#own.text === this.#shippedText && this.#framesFloorByT;
     (shipped ? Promise.resolve(this.#framesFloorByT) : this.#client.call("loss_floor_by_t", { name: NAME }))
       .then((floor) => this.#noise.setFloor(floor))
       .catch((e) => { this.#noise.el.note.textContent = `The floor by noise level could not be computed: ${e.message}`; });
@@ -224,8 +219,7 @@ export default class TrainView {
 
   /** Download the model as the CLI's checkpoint JSON. */
   async exportModel() {
-    const ckpt = await this.#client.call("export", { name: NAME });
-    download(`pytoy-names-step${this.root.dataset.step}.json`, JSON.stringify(ckpt));
+    await downloadModel(this.#client, NAME, () => `pytoy-names-step${this.root.dataset.step}.json`);
   }
 
   /** Download the loss of every training step so far as CSV (step,loss). */
@@ -246,9 +240,7 @@ export default class TrainView {
     try {
       const text = await readFile(file);
       const info = await this.#client.call("load", { name: NAME, ckpt: text, task: "names", arch: "diffusion" });
-      await this.#showModel(info);
-      const history = await this.#client.call("history", { name: NAME });
-      if (history.length) this.#chart.add(history, info.step);
+      await this.#showLoaded(info);
       await this.#save();
       this.#say(`Imported ${file.name}: a model at step ${info.step}, trained on ${info.train_items.length} names.`);
     } catch (e) {
@@ -259,45 +251,30 @@ export default class TrainView {
     }
   }
 
-  async #openOwnFile() {
-    const file = this.el.ownFile.files[0];
-    this.el.ownFile.value = "";
-    if (!file) return;
-    try {
-      this.el.ownText.value = await readFile(file, 500_000);
-      say(this.el.ownMessage, `Opened ${file.name}. Press "Train on these" to use it.`);
-    } catch (e) {
-      say(this.el.ownMessage, e.message, "error");
-    }
-  }
-
   /** Check the reader's list with pytoy, then start a fresh model on it. */
   async useOwnData() {
     if (this.#state !== "idle") return;
-    const text = this.el.ownText.value;
+    const own = this.#own;
     try {
-      const summary = await this.#client.call("check_data", { text, task: "names" });
-      this.#dataset = text;
+      const { text, summary } = await own.check(this.#client, "names");
+      own.text = text;
       await this.reset();
       if (this.el.message.classList.contains("error")) return; // reset said why it failed
-      const saved = store.save("data:names", text);
-      say(this.el.ownMessage, `Training on your ${summary.items} names (${summary.unique} different): ` +
-          `rows of ${summary.length}, ${summary.symbols.length} letters. Press Train.` +
-          (saved ? "" : " (Not saved: this browser refused to store the list.)"));
-      this.root.dataset.dataset = "own";
+      const saved = own.keep();
+      own.say(`Training on your ${summary.items} names (${summary.unique} different): ` +
+              `rows of ${summary.length}, ${summary.symbols.length} letters. Press Train.` +
+              (saved ? "" : " (Not saved: this browser refused to store the list.)"));
     } catch (e) {
-      say(this.el.ownMessage, e.message, "error");
+      own.say(e.message, "error");
     }
   }
 
   async useShippedData() {
     if (this.#state !== "idle") return;
-    this.#dataset = this.#shippedDataset;
-    this.el.ownText.value = this.#shippedDataset;
-    store.forget("data:names");
+    this.#own.unkeep();
     await this.reset();
-    say(this.el.ownMessage, `Back to the ${fact("names.count")} names: a fresh model on the shipped list.`);
-    this.root.dataset.dataset = "shipped";
+    this.#own.say(`Back to the ${fact("names.count")} names: a fresh model on the shipped list.`);
+    this.#own.mark("shipped");
   }
 
   async sample() {
@@ -364,41 +341,28 @@ export default class TrainView {
   }
 
   #setLr() {
-    const lr = clampSetting("lr", this.el.lr.value);
-    if (lr === null) {
-      this.el.lr.value = this.#settings.lr;
-      return;
-    }
-    this.el.lr.value = lr;
+    const lr = applySetting(this.#settings, "lr", this.el.lr);
+    if (lr === null) return;
     this.el.slider.value = String(Math.log10(lr));
     this.el.recover.hidden = lr <= 1; // above 1 this model tends to misbehave: offer the way back
-    this.#settings.lr = lr;
-    writeSettings(this.#settings);
     if (this.#state !== "loading") {
       this.#try(() => this.#client.call("set_lr", { name: NAME, lr })); // applies between chunks
     }
   }
 
   #setAndReset(name) {
-    const value = clampSetting(name, this.el[name].value);
-    this.el[name].value = value ?? this.#settings[name];
-    if (value === null || value === this.#settings[name]) return;
-    this.#settings[name] = value;
-    writeSettings(this.#settings);
-    if (this.#state === "idle") this.reset();
+    const before = this.#settings[name];
+    const value = applySetting(this.#settings, name, this.el[name]);
+    if (value !== null && value !== before && this.#state === "idle") this.reset();
   }
 
-  async #try(work) {
-    try {
-      await work();
-    } catch (e) {
-      this.#say(e.message, "error");
-    }
+  /** Run `work`, showing its error; the message shown before stays until there is one. */
+  #try(work) {
+    return attempt(this.el.message, work, { clear: false });
   }
 
   #say(text, kind = "info") {
-    this.el.message.textContent = text;
-    this.el.message.className = `message ${kind}`;
+    say(this.el.message, text, kind);
   }
 
   #render() {
@@ -418,7 +382,6 @@ export default class TrainView {
     this.el.export.disabled = !ready;
     this.el.csv.disabled = !ready;
     this.el.import.disabled = s !== "idle";
-    this.el.ownUse.disabled = s !== "idle";
-    this.el.ownDefault.disabled = s !== "idle";
+    this.#own.disable(s !== "idle");
   }
 }

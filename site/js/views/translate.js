@@ -5,21 +5,21 @@
 // The reader's translator is saved in this browser (store.js) when its training ends or is
 // paused, and is back on the next visit; "Forget my translator" removes it.
 
-import { attempt, download, el, readFile, say } from "../dom.js";
+import { downloadModel, KeptModel } from "../checkpoints.js";
+import { attempt, el, say } from "../dom.js";
 import { fact } from "../facts.js";
-import * as store from "../store.js";
 import { defaultOf, SYMBOLS } from "../table.js";
 import { LossChart } from "./chart.js";
+import { OwnData } from "./own_data.js";
 import { renderTimeline } from "./timeline.js";
 
 const MINE = "translate-mine";
-const KEY = "model:translate-mine";
 
 export default class TranslateView {
   #client = null;
   #chart;
-  #text; // the pairs a new translator trains on: data/en-hi.txt, or the reader's own
-  #shippedText;
+  #own; // the pairs a new translator trains on: data/en-hi.txt, or the reader's own
+  #kept = new KeptModel({ name: MINE, key: "model:translate-mine", noun: "translator" });
   #training = false;
   #shown = null;
   #trainSteps; // one Train press: the defaults table's steps for the translator
@@ -29,9 +29,7 @@ export default class TranslateView {
     this.root = root;
     this.#chart = new LossChart(root.querySelector("#translate-chart"), uPlot,
       { problem: chartProblem, where: "The step and loss are written next to the buttons above." });
-    this.#shippedText = text;
     this.#trainSteps = defaultOf("train_steps.translate");
-    this.#text = store.load("data:pairs") ?? text;
     const $ = (s) => root.querySelector(s);
     this.el = { word: $("#translate-word"), run: $("#translate-run"), check: $("#translate-check"),
                 message: $("#translate-message"), timeline: $("#translate-timeline"), score: $("#translate-score"),
@@ -50,29 +48,13 @@ export default class TranslateView {
     this.el.pause.addEventListener("click", () => this.#client.request("pause", { name: MINE }));
     this.el.shipped.addEventListener("click", () => this.#use("translate"));
     this.el.forget.addEventListener("click", () => this.forget());
-    Object.assign(this.el, { ownText: $("#own-pairs-text"), ownFile: $("#own-pairs-file"),
-                             ownUse: $("#own-pairs-use"), ownDefault: $("#own-pairs-default"),
-                             ownMessage: $("#own-pairs-message") });
-    this.el.ownText.value = this.#text;
-    root.dataset.dataset = this.#text === text ? "shipped" : "own";
-    this.el.ownUse.addEventListener("click", () => this.useOwnPairs());
-    this.el.ownDefault.addEventListener("click", () => this.useShippedPairs());
-    this.el.ownFile.addEventListener("change", async () => {
-      const file = this.el.ownFile.files[0];
-      this.el.ownFile.value = "";
-      if (!file) return;
-      try {
-        this.el.ownText.value = await readFile(file, 500_000);
-        say(this.el.ownMessage, `Opened ${file.name}. Press "Train a translator on these".`);
-      } catch (e) {
-        say(this.el.ownMessage, e.message, "error");
-      }
-    });
+    this.#own = new OwnData(root, { prefix: "pairs", key: "data:pairs", shipped: text,
+                                    opened: 'Press "Train a translator on these".' });
+    this.#own.el.use.addEventListener("click", () => this.useOwnPairs());
+    this.#own.el.shipped.addEventListener("click", () => this.useShippedPairs());
     this.el.export = root.querySelector("#translate-export");
-    this.el.export.addEventListener("click", () => this.#try(async () => {
-      const ckpt = await this.#client.call("export", { name: this.model });
-      download(`pytoy-${this.model}.json`, JSON.stringify(ckpt));
-    }));
+    this.el.export.addEventListener("click", () => this.#try(() =>
+      downloadModel(this.#client, this.model, () => `pytoy-${this.model}.json`)));
     root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
     this.#show(frames.translate.timelines[0]);
     this.#render();
@@ -86,10 +68,9 @@ export default class TranslateView {
 
   /** The translator trained on an earlier visit, if this browser kept it. */
   async #restore() {
-    const ckpt = store.load(KEY);
-    if (!ckpt) return;
     try {
-      const info = await this.#client.call("load", { name: MINE, ckpt });
+      const info = await this.#kept.restore(this.#client);
+      if (!info) return;
       const history = await this.#client.call("history", { name: MINE });
       const floor = await this.#client.call("loss_floor", { name: MINE });
       this.#chart.clear();
@@ -99,22 +80,16 @@ export default class TranslateView {
       this.el.step.textContent = `step ${info.step}`;
       this.el.saved.textContent = `Your translator from last time (step ${info.step}) answers above; it is saved in this browser.`;
     } catch (e) {
-      this.el.saved.textContent = `Your saved translator could not be loaded (${e.message}); using the shipped one.`;
+      this.el.saved.textContent = this.#kept.unreadable(e, "using the shipped one");
     }
   }
 
   async #save() {
-    try {
-      const ok = store.save(KEY, await this.#client.call("export", { name: MINE }));
-      this.el.saved.textContent = ok ? "Your translator is saved in this browser."
-                                     : "Not saved: this browser refused to store the translator.";
-    } catch (e) {
-      this.el.saved.textContent = `Not saved: ${e.message}`;
-    }
+    this.el.saved.textContent = await this.#kept.save(this.#client, "Your translator is saved in this browser.");
   }
 
   forget() {
-    store.forget(KEY);
+    this.#kept.forget();
     this.#use("translate");
     this.el.saved.textContent = "Forgotten: the shipped translator answers again, and nothing of yours is stored.";
   }
@@ -144,7 +119,7 @@ export default class TranslateView {
     this.#render();
     await this.#try(async () => {
       if (this.model !== MINE) {
-        await this.#client.request("reset", { name: MINE, task: "translate", text: this.#text });
+        await this.#client.request("reset", { name: MINE, task: "translate", text: this.#own.text });
         this.#chart.clear();
         const floor = await this.#client.call("loss_floor", { name: MINE });
         this.#chart.setFloor(floor.value);
@@ -163,30 +138,27 @@ export default class TranslateView {
   /** Check the reader's pairs with pytoy, then train a new translator on them. */
   async useOwnPairs() {
     if (this.#training) return;
-    const text = this.el.ownText.value;
+    const own = this.#own;
     try {
-      const summary = await this.#client.call("check_data", { text, task: "translate" });
-      this.#text = text;
-      const saved = store.save("data:pairs", text);
-      this.root.dataset.dataset = "own";
-      say(this.el.ownMessage, `Training on your ${summary.items} pairs: questions of up to ` +
-          `${summary.question_length} letters, answers of up to ${summary.length}.` +
-          (saved ? "" : " (Not saved: this browser refused to store them.)"));
+      const { text, summary } = await own.check(this.#client, "translate");
+      own.text = text;
+      const saved = own.keep();
+      own.say(`Training on your ${summary.items} pairs: questions of up to ` +
+              `${summary.question_length} letters, answers of up to ${summary.length}.` +
+              (saved ? "" : " (Not saved: this browser refused to store them.)"));
       this.model = "translate"; // so train() starts a fresh translator on the new pairs
       await this.train();
     } catch (e) {
-      say(this.el.ownMessage, e.message, "error");
+      own.say(e.message, "error");
     }
   }
 
   useShippedPairs() {
     if (this.#training) return;
-    this.#text = this.#shippedText;
-    this.el.ownText.value = this.#shippedText;
-    store.forget("data:pairs");
-    this.root.dataset.dataset = "shipped";
+    this.#own.unkeep();
+    this.#own.mark("shipped");
     this.#use("translate");
-    say(this.el.ownMessage, `Back to the ${fact("translate.pairs")} pairs: the shipped translator answers again.`);
+    this.#own.say(`Back to the ${fact("translate.pairs")} pairs: the shipped translator answers again.`);
   }
 
   /** The last answer drawn (api.translate's timeline): the view contract's `shown`. */
@@ -213,10 +185,7 @@ export default class TranslateView {
     this.el.pause.disabled = !this.#training;
     this.el.shipped.disabled = !ready || this.model === "translate";
     this.el.forget.disabled = !ready || this.#training;
-    if (this.el.ownUse) {
-      this.el.ownUse.disabled = !ready || this.#training;
-      this.el.ownDefault.disabled = !ready || this.#training;
-    }
+    this.#own.disable(!ready || this.#training);
     if (this.el.export) this.el.export.disabled = !ready || this.#training;
   }
 
