@@ -40,6 +40,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
+from buildtools import default_cache  # noqa: E402
 from buildtools.serve import start_server, stop_server  # noqa: E402
 from buildtools.single_file import BUDGETS, LIMIT, SingleFile, write_single_file  # noqa: E402
 from pytoy import api  # noqa: E402
@@ -637,7 +638,7 @@ def main() -> None:
                   flush=True)
             site = build_site(Path(tmp), args.site)
             size = site_size(site)
-            bun = write_single_file(site, Path(tmp) / "pytoy-explainer.html",
+            bun = write_single_file(site, Path(tmp) / "pytoy-explainer.html", default_cache(),
                                     log=lambda *_: None)
             server, url = start_server(site)
             try:

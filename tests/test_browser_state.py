@@ -115,8 +115,9 @@ def test_tampered_url_values_are_clamped_or_ignored(context, site_url, search, w
     page.on("pageerror", lambda e: errors.append(str(e)))
     assert controls(page) == want
     assert errors == []
-    # nothing from the URL became markup (the inline blocks are the build's two tables)
-    assert page.locator("script:not([src]):not(#pytoy-table):not(#pytoy-sections)").count() == 0
+    # nothing from the URL became markup (the inline blocks are the build's three tables)
+    built = ":not(#pytoy-table):not(#pytoy-sections):not(#pytoy-facts)"
+    assert page.locator(f"script:not([src]){built}").count() == 0
 
 
 def test_changed_settings_are_kept_in_the_browser_and_the_url_wins(context, site_url):

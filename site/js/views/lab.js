@@ -89,7 +89,7 @@ export default class LabView {
     this.timelines = timelines;
     this.el.grid.replaceChildren(...STRATEGIES.map((s) => {
       const box = el("div", { className: "timeline-box" });
-      renderTimeline(box, timelines[s], { beliefs: true });
+      renderTimeline(box, timelines[s], { beliefs: "compact" });
       const revised = timelines[s].passes.reduce((n, step) => n + step.remasked.length, 0);
       const caption = el("figcaption", {}, el("strong", {}, s), ` · ${timelines[s].nfe} passes`,
                          revised ? ` · ${revised} taken back` : "");

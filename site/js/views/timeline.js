@@ -12,7 +12,8 @@ import { beliefStrip, beliefTable, describe, wireStrips } from "./beliefs.js";
 const { mask: MASK, pad: PAD } = SYMBOLS;
 
 /** Render `timeline` (one element of api.sample's, api.reveal's or api.translate's result).
- *  `beliefs`: under each pass, the strip of what the model believed before it (beliefs.js). */
+ *  `beliefs`: under each pass, the strip of what the model believed before it (beliefs.js);
+ *  "compact" for a timeline among several (no explanation until a column is shown). */
 export function renderTimeline(root, timeline, { upto = Infinity, verdict = true, beliefs = false } = {}) {
   const rows = document.createElement("ol");
   rows.className = "timeline";
@@ -34,8 +35,11 @@ export function renderTimeline(root, timeline, { upto = Infinity, verdict = true
     const detail = document.createElement("p");
     detail.className = "belief-detail";
     detail.ariaLive = "polite";
-    detail.textContent = "The strips under each step show what the model believed before that pass: " +
-      "point at, tap or Tab to a column for its exact probabilities.";
+    if (beliefs === "compact") detail.classList.add("compact");
+    else {
+      detail.textContent = "The strips under each step show what the model believed before that pass: " +
+        "point at, tap or Tab to a column for its exact probabilities.";
+    }
     wireStrips(rows, (pass, position) => {
       const step = timeline.passes[pass - 1];
       Object.assign(detail.dataset, { pass: String(pass), position: String(position) });
