@@ -15,7 +15,7 @@
 
 import { httpStatus } from "./assets.js";
 import { loadChartLibrary } from "./charts.js";
-import { el } from "./dom.js";
+import { el, nextTask } from "./dom.js";
 import { Events } from "./events.js";
 import { MODELS, SECTIONS, chosen, viewClass } from "./sections.js";
 import { readSettings } from "./settings.js";
@@ -342,23 +342,6 @@ async function main(starting) {
     for (const m of mounted.filter((m) => m.row.needs.length)) await goLive(m);
   }
   body.dataset.status = "ready";
-}
-
-/**
- * Let the browser run other tasks (input, rendering, the worker's messages) before the next
- * section is drawn, so that drawing the page is many short tasks, not one long one (it was
- * 0.7 s in Chromium and 2 s in WebKit). Not setTimeout: a background tab throttles it.
- */
-function nextTask() {
-  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
 }
 
 /** Called by start.js with its startPython() promise: the worker is already booting. */

@@ -6,7 +6,7 @@
 // again with early_stop = τ and reports the passes saved.
 
 import { ChartArea, chartTheme } from "../charts.js";
-import { attempt, el, readNumber } from "../dom.js";
+import { attempt, el, nextTask, readNumber, say } from "../dom.js";
 import { strategies } from "../table.js";
 import { renderTimeline } from "./timeline.js";
 
@@ -15,6 +15,7 @@ const STRATEGIES = Object.keys(strategies());
 
 export default class LabView {
   #client = null;
+  #drawing = 0; // counts showAll calls, so only the latest one's cards are shown
   #area;
   timelines; // strategy -> timeline (the five side by side)
   charted = null; // the timeline the chart shows (the picked one, or its early-stopped decode)
@@ -39,7 +40,8 @@ export default class LabView {
     });
     this.el.steps.max = String(frames.info.layout.a_len); // more steps than letters change nothing
     this.#enable(false);
-    this.showAll(frames.lab);
+    this.timelines = frames.lab;
+    this.showAll(frames.lab).catch((e) => say(this.el.message, e.message, "error"));
     this.#showChart(frames.lab[this.el.pick.value], null);
   }
 
@@ -80,22 +82,31 @@ export default class LabView {
       for (const strategy of STRATEGIES) {
         [out[strategy]] = await this.#client.call("sample", { name: "shipped", n: 1, decode: { ...decode, strategy } });
       }
-      this.showAll(out);
+      await this.showAll(out);
       await this.chart();
     });
   }
 
-  showAll(timelines) {
-    this.timelines = timelines;
-    this.el.grid.replaceChildren(...STRATEGIES.map((s) => {
+  /** The cards, one strategy a task, each put in its place as it is drawn (six timelines with
+   *  their belief strips, drawn and laid out at once, were one task of 60–130 ms);
+   *  `timelines` is set, and `shown` changes, once every card is in. */
+  async showAll(timelines) {
+    const serial = ++this.#drawing;
+    for (const [i, s] of STRATEGIES.entries()) {
       const box = el("div", { className: "timeline-box" });
       renderTimeline(box, timelines[s], { beliefs: "compact" });
       const revised = timelines[s].passes.reduce((n, step) => n + step.remasked.length, 0);
       const caption = el("figcaption", {}, el("strong", {}, s), ` · ${timelines[s].nfe} passes`,
                          revised ? ` · ${revised} taken back` : "");
-      return el("figure", { className: "lab-card", dataset: { strategy: s, nfe: String(timelines[s].nfe) } },
-                caption, box);
-    }));
+      const card = el("figure", { className: "lab-card", dataset: { strategy: s, nfe: String(timelines[s].nfe) } },
+                      caption, box);
+      const old = this.el.grid.children[i];
+      if (old) old.replaceWith(card);
+      else this.el.grid.append(card);
+      await nextTask();
+      if (serial !== this.#drawing) return; // a newer decode is being drawn
+    }
+    this.timelines = timelines;
   }
 
   /** Chart the picked strategy's timeline, or (early stop on) its decode with early_stop = τ. */
