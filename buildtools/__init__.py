@@ -7,6 +7,7 @@ package that ships to Pyodide should not grow build-only code.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -14,6 +15,19 @@ REPO = Path(__file__).resolve().parent.parent
 
 class BuildError(Exception):
     """A failure the user can act on: ``build.py`` prints it as one ``error:`` line."""
+
+
+def fill_in(text: str, kind: str, values: dict[str, str], where: str, unknown: str) -> str:
+    """`text` with every ``{kind:name}`` replaced by ``values[name]``; a name not in `values`
+    is a BuildError: "<where>: {kind:name} <unknown>". The page's prose says {ref:…} and
+    {fact:…} this way (buildtools/sections.py, buildtools/facts.py)."""
+
+    def value(m: re.Match[str]) -> str:
+        if m.group(1) not in values:
+            raise BuildError(f"{where}: {{{kind}:{m.group(1)}}} {unknown}")
+        return values[m.group(1)]
+
+    return re.sub(r"\{" + kind + r":([^}]*)\}", value, text)
 
 
 def default_cache() -> Path:

@@ -12,12 +12,9 @@ pytoy directly and that the prose types no other number (its short allow-list sa
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable
 
-from buildtools import BuildError
+from buildtools import fill_in
 
-_FACT = re.compile(r"\{fact:([^}]*)\}")
 WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
          "eleven", "twelve")
 
@@ -91,14 +88,5 @@ def compute(frames: dict, defaults: dict) -> dict[str, str]:
 
 def fill(text: str, facts: dict[str, str], where: str) -> str:
     """`text` with every {fact:name} replaced; an unknown name is a build error."""
+    return fill_in(text, "fact", facts, where, "is not a fact buildtools/facts.py computes")
 
-    def figure(m: re.Match[str]) -> str:
-        if m.group(1) not in facts:
-            raise BuildError(f"{where}: {{fact:{m.group(1)}}} is not a fact buildtools/facts.py "
-                             "computes")
-        return facts[m.group(1)]
-
-    return _FACT.sub(figure, text)
-
-
-FactFill = Callable[[str, str], str]

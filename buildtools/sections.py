@@ -18,12 +18,11 @@ import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from buildtools import BuildError
+from buildtools import BuildError, fill_in
 from buildtools import facts as fact_table
 
 LEVELS = ("core", "deeper")
 _ID = re.compile(r"[a-z][a-z0-9-]*\Z")
-_REF = re.compile(r"\{ref:([^}]*)\}")
 _SECTIONS = re.compile(r"^[ \t]*<!-- sections:[^>]*-->\n", re.M)
 _TOC = re.compile(r"^([ \t]*)<!-- toc:[^>]*-->\n", re.M)
 _TABLE_BLOCK = re.compile(r'(<script type="application/json" id="pytoy-sections">)(</script>)')
@@ -125,13 +124,7 @@ def check_frames(table: Table, frames: dict) -> None:
 
 
 def _refs(text: str, numbers: dict[str, str], where: str) -> str:
-    def number(m: re.Match[str]) -> str:
-        if m.group(1) not in numbers:
-            raise BuildError(f"{where}: {{ref:{m.group(1)}}} names no section in "
-                             "site/sections.toml")
-        return numbers[m.group(1)]
-
-    return _REF.sub(number, text)
+    return fill_in(text, "ref", numbers, where, "names no section in site/sections.toml")
 
 
 def _section_html(s: Section, body: str) -> str:
