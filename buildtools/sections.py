@@ -4,9 +4,11 @@ Each section's prose is ``site/sections/<id>.html``; the table says the order, t
 each section's view, frames, models and data, and whether it is core or a deeper dive. Here
 the build numbers the sections in the table's order, wraps each in its ``<section>`` with its
 heading, writes the table of contents, replaces every ``{ref:<id>}`` in the prose with that
-section's number, and writes the table into ``<script type="application/json"
-id="pytoy-sections">`` for ``site/js/sections.js``, which mounts the views from it. So the
-order of the article, its numbers and every "see section V" follow one edit to the table.
+section's number, prints every ``{try:<id>}`` as that "Try this" prompt of
+``site/tries.toml`` with its folded answer (buildtools/tries.py), and writes the table into
+``<script type="application/json" id="pytoy-sections">`` for ``site/js/sections.js``, which
+mounts the views from it. So the order of the article, its numbers and every "see section V"
+follow one edit to the table.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import html
 import json
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from buildtools import BuildError
+from buildtools import BuildError, tries
 
 LEVELS = ("core", "deeper")
 _ID = re.compile(r"[a-z][a-z0-9-]*\Z")
@@ -141,17 +144,27 @@ def _section_html(s: Section, body: str) -> str:
             f"{body.rstrip()}\n</section>\n")
 
 
-def assemble(page: str, table: Table, site: Path) -> str:
-    """index.html with the sections, the table of contents and the table written in."""
+def assemble(page: str, table: Table, site: Path,
+             prompts: Mapping[str, tries.Printed] | None = None) -> str:
+    """index.html with the sections, the table of contents and the table written in.
+
+    Each ``{try:<id>}`` in a section's prose becomes that prompt of ``site/tries.toml`` with
+    its folded answer (``prompts``, or computed here with pytoy: see buildtools/tries.py).
+    """
+    if prompts is None:
+        prompts = tries.rendered(site, [s.id for s in table.sections], table.models)
     for marker, what in ((_SECTIONS, "<!-- sections: … -->"), (_TOC, "<!-- toc: … -->"),
                          (_TABLE_BLOCK, '<script type="application/json" id="pytoy-sections">')):
         if len(marker.findall(page)) != 1:
             raise BuildError(f"site/index.html: needs exactly one {what}")
     numbers = {s.id: s.number for s in table.sections}
     parts = []
+    used: set[str] = set()
     for s in table.sections:
         body = (site / "sections" / f"{s.id}.html").read_text(encoding="utf-8")
+        body = tries.fill_markers(body, s.id, prompts, used)
         parts.append(_section_html(s, _refs(body, numbers, f"site/sections/{s.id}.html")))
+    tries.check_all_used(prompts, used)
     page = _SECTIONS.sub(lambda _: "\n".join(parts), page, count=1)
     page = _TOC.sub(lambda m: "".join(
         f'{m.group(1)}<li data-level="{s.level}">'

@@ -24,6 +24,7 @@ from buildtools import (
     progress,
     sections,
     single_file,
+    tries,
 )
 from buildtools.assets import PYODIDE_VERSION, fetch, missing_files, shipped_files
 from buildtools.wheel import build_wheel
@@ -77,7 +78,8 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress,
     if staging.exists():
         shutil.rmtree(staging)
     shutil.copytree(site_dir, staging, ignore=shutil.ignore_patterns(
-        "__pycache__", "*.pyc", ".DS_Store", "sections", "sections.toml"))  # assembled below
+        "__pycache__", "*.pyc", ".DS_Store", "sections", "sections.toml", "tries.toml"))
+    # (the prose, the table and the prompts are assembled into index.html below)
 
     assets: dict[str, dict[str, object]] = {}
     for logical, cache_rel, site_rel in shipped_files():
@@ -100,7 +102,8 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress,
     from pytoy import api  # the build's own pytoy, as frames.py uses
 
     page = staging / "index.html"
-    text = sections.assemble(page.read_text(encoding="utf-8"), table, site_dir)
+    prompts = tries.rendered(site_dir, [s.id for s in table.sections], table.models, repo)
+    text = sections.assemble(page.read_text(encoding="utf-8"), table, site_dir, prompts)
     page.write_text(controls.fill(text, api.defaults()), encoding="utf-8")
     assets["frames.json"] = _entry(staging, "frames.json")
 
