@@ -4,9 +4,11 @@ Each section's prose is ``site/sections/<id>.html``; the table says the order, t
 each section's view, frames, models and data, and whether it is core or a deeper dive. Here
 the build numbers the sections in the table's order, wraps each in its ``<section>`` with its
 heading, writes the table of contents, replaces every ``{ref:<id>}`` in the prose with that
-section's number, and writes the table into ``<script type="application/json"
-id="pytoy-sections">`` for ``site/js/sections.js``, which mounts the views from it. So the
-order of the article, its numbers and every "see section V" follow one edit to the table.
+section's number, prints every ``{try:<id>}`` as that "Try this" prompt of
+``site/tries.toml`` with its folded answer (buildtools/tries.py), and writes the table into
+``<script type="application/json" id="pytoy-sections">`` for ``site/js/sections.js``, which
+mounts the views from it. So the order of the article, its numbers and every "see section V"
+follow one edit to the table.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import html
 import json
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from buildtools import BuildError, fill_in
+from buildtools import BuildError, fill_in, tries
 from buildtools import facts as fact_table
 
 LEVELS = ("core", "deeper")
@@ -136,9 +139,16 @@ def _section_html(s: Section, body: str) -> str:
             f"{body.rstrip()}\n</section>\n")
 
 
-def assemble(page: str, table: Table, site: Path, facts: dict[str, str] | None = None) -> str:
+def assemble(page: str, table: Table, site: Path, facts: dict[str, str] | None = None,
+             prompts: Mapping[str, tries.Printed] | None = None) -> str:
     """index.html with the sections, the table of contents and the table written in; with
-    `facts` (buildtools/facts.py), every {fact:name} filled and the facts written in too."""
+    `facts` (buildtools/facts.py), every {fact:name} filled and the facts written in too.
+
+    Each ``{try:<id>}`` in a section's prose becomes that prompt of ``site/tries.toml`` with
+    its folded answer (``prompts``, or computed here with pytoy: see buildtools/tries.py).
+    """
+    if prompts is None:
+        prompts = tries.rendered(site, [s.id for s in table.sections], table.models)
     markers = [(_SECTIONS, "<!-- sections: … -->"), (_TOC, "<!-- toc: … -->"),
                (_TABLE_BLOCK, '<script type="application/json" id="pytoy-sections">')]
     if facts is not None:
@@ -148,13 +158,15 @@ def assemble(page: str, table: Table, site: Path, facts: dict[str, str] | None =
             raise BuildError(f"site/index.html: needs exactly one {what}")
     numbers = {s.id: s.number for s in table.sections}
     parts = []
+    used: set[str] = set()
     for s in table.sections:
         body = (site / "sections" / f"{s.id}.html").read_text(encoding="utf-8")
         where = f"site/sections/{s.id}.html"
-        body = _refs(body, numbers, where)
+        body = _refs(tries.fill_markers(body, s.id, prompts, used), numbers, where)
         if facts is not None:
             body = fact_table.fill(body, facts, where)
         parts.append(_section_html(s, body))
+    tries.check_all_used(prompts, used)
     page = _SECTIONS.sub(lambda _: "\n".join(parts), page, count=1)
     page = _TOC.sub(lambda m: "".join(
         f'{m.group(1)}<li data-level="{s.level}">'

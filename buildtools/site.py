@@ -25,6 +25,7 @@ from buildtools import (
     progress,
     sections,
     single_file,
+    tries,
 )
 from buildtools.assets import PYODIDE_VERSION, fetch, missing_files, shipped_files
 from buildtools.wheel import build_wheel
@@ -78,7 +79,8 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress,
     if staging.exists():
         shutil.rmtree(staging)
     shutil.copytree(site_dir, staging, ignore=shutil.ignore_patterns(
-        "__pycache__", "*.pyc", ".DS_Store", "sections", "sections.toml"))  # assembled below
+        "__pycache__", "*.pyc", ".DS_Store", "sections", "sections.toml", "tries.toml"))
+    # (the prose, the table and the prompts are assembled into index.html below)
 
     assets: dict[str, dict[str, object]] = {}
     for logical, cache_rel, site_rel in shipped_files():
@@ -102,7 +104,8 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress,
 
     page = staging / "index.html"
     figures = facts.compute(computed, api.defaults())  # every figure the prose states
-    text = sections.assemble(page.read_text(encoding="utf-8"), table, site_dir, figures)
+    prompts = tries.rendered(site_dir, [s.id for s in table.sections], table.models, repo)
+    text = sections.assemble(page.read_text(encoding="utf-8"), table, site_dir, figures, prompts)
     page.write_text(controls.fill(text, api.defaults()), encoding="utf-8")
     assets["frames.json"] = _entry(staging, "frames.json")
 

@@ -79,7 +79,8 @@ def test_reordering_two_sections_in_the_table_reorders_the_page(tmp_path: Path) 
     assert [s["id"] for s in embedded(page)["sections"]][3:5] == ["denoise", "train"]
     # every reference to the train section now says V, and to denoise IV
     assert "yours (section V)" in page and "yours (section IV)" not in page
-    assert "in section IV set steps to 1" in page  # section X's prompt points at denoise
+    # a prompt's answer (site/tries.toml) names the train section: it follows the table too
+    assert "trained on such rows in section V gets" in page
     assert page.count("section V") > assemble(SITE).count("section V")
 
 
