@@ -72,6 +72,9 @@ def compute(frames: dict, defaults: dict) -> dict[str, str]:
         "decode.tau.percent": f"{100 * d['decode']['tau']['default']:g}%",
         "decode.block.word": word(int(d["decode"]["block_size"]["default"])),
         "edit.functions": word(len(patching.EDITABLE)),
+        # the page's own sizes (pytoy's table, DEFAULTS["page"]), which its buttons name
+        "page.grid": str(d["page"]["grid"]),
+        "page.more": f"{d['page']['more']:,}",
         # a reader's own data: what data.check_own accepts
         "own.min": str(data.OWN_MIN_ITEMS),
         "own.max": f"{data.OWN_MAX_ITEMS:,}",

@@ -23,17 +23,19 @@ from typing import Any
 from buildtools import BuildError
 from buildtools.frames import REVEAL_STEPS, SWEEP_N, WORD
 from buildtools.tries import Html, Scenario
+from pytoy.defaults import DEFAULTS
 
 Facts = dict[str, Any]
 FACTS: dict[str, Callable[[Shipped, dict[str, Any]], Facts]] = {}
 
 # The page's own constants, which these facts must follow (the browser test checks they do):
-GRID = 12  # site/js/views/denoise.js: "Sample 12" draws twelve names
+PAGE = DEFAULTS["page"]  # the page's own fixed sizes, which its views read too
+GRID = PAGE["grid"]  # section V's "Sample 12" draws this many names
 PRESSES = 25  # how many presses of Sample 12 an answer speaks for (seeds 1…25, as pressed)
-INFILL_N = 200  # site/js/views/infill.js: completions per template
-EDIT_DRAWS = 6  # site/js/views/editor.js: six draws of rahul at t = 0.3, seeds 0…5
-EDIT_T = 0.3
-EDIT_SCHEDULE = {"steps": 3, "seed": 0}  # site/js/views/editor.js: the schedule's decode
+INFILL_N = PAGE["infill_n"]  # section XI: completions per template
+EDIT_DRAWS = PAGE["edit_draws"]  # section XIV: draws of rahul at EDIT_T, seeds 0, 1, …
+EDIT_T = PAGE["edit_t"]
+EDIT_SCHEDULE = {"steps": PAGE["edit_steps"], "seed": 0}  # section XIV: the schedule's decode
 SEEDS = 100  # how many seeds "rarely" is counted over
 DRAWS = 20  # how many draws of section II's New noise an answer speaks for
 

@@ -96,6 +96,16 @@ DEFAULTS: dict[str, Any] = {
         "probe_seed": 0,  # the probe's examples and masks: the same draws at every call
         "floor_samples_per_bin": 2_000,  # Monte Carlo floor, where it cannot be exact
     },
+    # the page's own fixed sizes: its views use them, and so do the figures its prose and its
+    # "Try this" answers state about them (buildtools/facts.py, buildtools/try_facts.py)
+    "page": {
+        "grid": 12,  # section V's "Sample 12": names in one grid
+        "more": 500,  # section IV's "+500 more": steps one press adds to a run
+        "infill_n": 200,  # section XI: completions per template, for each model
+        "edit_draws": 6,  # section XIV's corrupt: draws of the word, seeds 0, 1, …
+        "edit_t": 0.3,  # … at this noise level
+        "edit_steps": 3,  # section XIV's schedule: the passes its sample decodes in (seed 0)
+    },
     # the reserved symbols (vocab.py): every vocabulary ends [letters…, (sep,) pad, mask]
     "symbols": {"pad": "_", "mask": "?", "sep": ">"},
 }

@@ -38,15 +38,12 @@ ALLOWED = {
     ("corrupt.html", "1"): "t's range by definition: 1 hides everything",
     ("corrupt.html", "0.50"): "the slider's starting value, shown before its view runs",
     ("denoise.html", "0"): "what steps 0 means (one letter per step), and the scrubber's start",
-    ("denoise.html", "dozen"): "the grid's size, the page's own (denoise.js asks for 12)",
-    ("denoise.html", "12"): "the grid's size, the page's own (denoise.js asks for 12)",
     ("edit.html", "four"): "how far Tab indents in the editor (editor.js's INDENT)",
     ("model.html", "0"): "a perfect guess costs nothing: -log 1 = 0",
     ("model.html", "1"): "the formula's 1/L, i = 1…L and 1/t",
     ("reveal.html", "two"): "the two kinds of model compared: autoregressive and diffusion",
     ("strategies.html", "0"): "the scrubber's starting value, before its view runs",
     ("sweep.html", "two"): "the two columns the figure shows",
-    ("train.html", "500"): "the +500 button's label: the page's own increment (train.js's MORE)",
 }
 
 
@@ -81,6 +78,8 @@ def test_each_figure_is_what_pytoy_says_directly(figures: dict[str, str]) -> Non
         "own.letters": str(data.OWN_MAX_LENGTH),
         "edit.functions": ["zero", "one", "two", "three"][len(patching.EDITABLE)],
         "sweep.n": f"{frames.SWEEP_N:,}",
+        "page.grid": str(DEFAULTS["page"]["grid"]),
+        "page.more": f"{DEFAULTS['page']['more']:,}",
         "studies.t.seeds": "three",
     }
     assert {k: figures[k] for k in want} == want

@@ -21,7 +21,7 @@ from buildtools import REPO, BuildError, sections, tries, try_facts
 SITE = REPO / "site"
 SELECTOR_STEPS = ("click", "fill", "set", "select", "check", "uncheck", "edit")
 # Figures a prompt may type, each with why it is not a figure pytoy computes.
-TYPED = {"Sample 12": "the name of section V's button (denoise.js draws twelve)"}
+TYPED: dict[str, str] = {}
 
 
 def table() -> sections.Table:

@@ -22,6 +22,12 @@ export const defaultOf = (path) => spec(path).default;
 /** {name: description} of every registered decoding strategy, in registration order. */
 export const strategies = () => spec("decode.strategy").choices;
 
+/** One of the page's own fixed sizes (DEFAULTS["page"]): page("grid") -> 12. */
+export function page(name) {
+  if (!(name in TABLE.page)) throw new Error(`no page size ${name} in the table`);
+  return TABLE.page[name];
+}
+
 /** The reserved symbols: {pad, mask, sep}. */
 export const SYMBOLS = TABLE.symbols;
 

@@ -1,6 +1,6 @@
 // "Denoise step by step": temperature, steps and strategy go to api.sample; the
 // returned timeline is drawn one row per step, with a scrubber that shows exactly step k
-// (0 = the all-? start). "Sample 12" fills a grid of names, each marked "from the training
+// (0 = the all-? start). "Sample N" (the table's page size) fills a grid of names, each marked "from the training
 // set" or "new". The model is the shipped checkpoint, or the reader's (the train section's).
 // Strategy, steps and temperature are shareable settings (settings.js): read from the URL or
 // this browser at start, written back whenever they change. Their menus and bounds come from
@@ -9,6 +9,7 @@
 import { attempt, download, el, readNumber } from "../dom.js";
 import { ref } from "../sections.js";
 import { applySetting } from "../settings.js";
+import { page } from "../table.js";
 import { renderTimeline } from "./timeline.js";
 
 export default class DenoiseView {
@@ -96,7 +97,7 @@ export default class DenoiseView {
 
   async grid() {
     await this.#try(async () => {
-      this.showGrid(await this.#client.call("sample", { name: this.el.model.value, n: 12, decode: this.decode() }));
+      this.showGrid(await this.#client.call("sample", { name: this.el.model.value, n: page("grid"), decode: this.decode() }));
     });
   }
 

@@ -5,12 +5,15 @@
 
 import { attempt, el, say } from "../dom.js";
 import { ref } from "../sections.js";
+import { page } from "../table.js";
 import { renderTimeline } from "./timeline.js";
 
 const INDENT = "    ";
-const DRAWS = 6; // what corrupt shows: this many draws of rahul at noise level T
-const T = 0.3;
-const PASSES = 3; // what schedule shows: a name decoded in this many passes
+// what corrupt shows: this many draws of rahul at noise level T; what schedule shows: a name
+// decoded in this many passes (the table's page sizes, which the Try-this answers use too)
+const DRAWS = page("edit_draws");
+const T = page("edit_t");
+const PASSES = page("edit_steps");
 const EXPLAIN = {
   "diffusion.corrupt": `${DRAWS} draws of the forward process on rahul at t = ${T} (section ${ref("corrupt")}'s slider uses the same call).`,
   "sampling.schedule": `A name decoded in ${PASSES} passes (section ${ref("denoise")} uses the same sampler): how many letters each pass committed.`,

@@ -1,12 +1,12 @@
 // Section XI, "Filling gaps": a template such as r??ul, completed by both models (api.infill:
-// 200 completions each, how many are real names, how many kept every fixed letter, the commonest
+// page("infill_n") completions each, how many are real names, how many kept every fixed letter, the commonest
 // outputs) with one timeline each (api.sample with the template). Bad templates come back from
 // pytoy as one-line messages, shown inline.
 
 import { attempt, el, readNumber } from "../dom.js";
+import { page } from "../table.js";
 import { renderTimeline } from "./timeline.js";
 
-const N = 200;
 const pct = (q) => `${Math.round(100 * q)}%`;
 
 export default class InfillView {
@@ -40,7 +40,7 @@ export default class InfillView {
     const template = this.el.template.value.trim();
     const seed = readNumber(this.el.seed);
     await attempt(this.el.message, async () => {
-      const result = await this.#client.call("infill", { diffusion: "shipped", ar: "shipped-ar", template, n: N, seed });
+      const result = await this.#client.call("infill", { diffusion: "shipped", ar: "shipped-ar", template, n: page("infill_n"), seed });
       const [[d], [a]] = await Promise.all([
         this.#client.call("sample", { name: "shipped", n: 1, template, decode: { seed } }),
         this.#client.call("sample", { name: "shipped-ar", n: 1, template, decode: { seed } }),

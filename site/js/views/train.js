@@ -9,14 +9,13 @@ import { attempt, download, readFile, say } from "../dom.js";
 import { fact } from "../facts.js";
 import { ref } from "../sections.js";
 import { applySetting } from "../settings.js";
-import { defaultOf } from "../table.js";
+import { defaultOf, page } from "../table.js";
 import { LossChart } from "./chart.js";
 import { NoiseChart } from "./noise.js";
 import { OwnData } from "./own_data.js";
 import { renderTimeline } from "./timeline.js";
 
 const NAME = "names"; // the model's session name in pytoy.api
-const MORE = 500; // steps added by "+500 more"
 
 export default class TrainView {
   #client = null;
@@ -69,7 +68,7 @@ export default class TrainView {
     for (const name of ["lr", "batch", "seed"]) this.el[name].value = settings[name];
     this.el.slider.value = String(Math.log10(settings.lr));
     this.el.train.addEventListener("click", () => this.train());
-    this.el.more.addEventListener("click", () => this.train(MORE));
+    this.el.more.addEventListener("click", () => this.train(page("more")));
     this.el.slider.addEventListener("input", () => {
       this.el.lr.value = String(Number((10 ** Number(this.el.slider.value)).toPrecision(2)));
       this.#setLr();
