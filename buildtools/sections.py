@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from buildtools import BuildError, fill_in, tries
+from buildtools import BuildError, fill_in, glossary, tries
 from buildtools import facts as fact_table
 
 LEVELS = ("core", "deeper")
@@ -157,7 +157,7 @@ def assemble(page: str, table: Table, site: Path, facts: dict[str, str] | None =
         if len(marker.findall(page)) != 1:
             raise BuildError(f"site/index.html: needs exactly one {what}")
     numbers = {s.id: s.number for s in table.sections}
-    parts = []
+    bodies = []
     used: set[str] = set()
     for s in table.sections:
         body = (site / "sections" / f"{s.id}.html").read_text(encoding="utf-8")
@@ -165,8 +165,11 @@ def assemble(page: str, table: Table, site: Path, facts: dict[str, str] | None =
         body = _refs(tries.fill_markers(body, s.id, prompts, used), numbers, where)
         if facts is not None:
             body = fact_table.fill(body, facts, where)
-        parts.append(_section_html(s, body))
+        bodies.append((where, body))
     tries.check_all_used(prompts, used)
+    # each term defined where it is first met, in the table's order (buildtools/glossary.py)
+    bodies = glossary.fill(bodies, glossary.load(site))
+    parts = [_section_html(s, body) for s, body in zip(table.sections, bodies, strict=True)]
     page = _SECTIONS.sub(lambda _: "\n".join(parts), page, count=1)
     page = _TOC.sub(lambda m: "".join(
         f'{m.group(1)}<li data-level="{s.level}">'

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from buildtools import REPO, default_cache, sections
+from buildtools import REPO, default_cache, glossary, sections
 from buildtools.assets import AXE
 from tests.conftest import Recorded, open_recorded
 
@@ -118,3 +118,26 @@ def test_every_chart_has_a_text_alternative(app: Recorded) -> None:
     assert len(charts) == 5  # loss, loss by noise level, translator, lab, sweep
     for cid, role, label in charts:
         assert role == "img" and label and len(label) > 40, cid
+
+
+def test_glossary_terms_open_by_keyboard_and_close_with_escape(app: Recorded) -> None:
+    page = app.page
+    words = page.eval_on_selector_all(".term-word", "ws => ws.map(w => w.textContent)")
+    assert len(words) == len(glossary.load(REPO / "site"))  # each term defined once
+    word = page.locator("#reveal .term-word").first
+    definition = page.locator("#" + word.get_attribute("aria-controls"))
+    assert definition.is_hidden()
+    word.focus()
+    page.keyboard.press("Enter")
+    assert definition.is_visible() and word.get_attribute("aria-expanded") == "true"
+    assert definition.inner_text().startswith("autoregressive:")
+    page.keyboard.press("Escape")
+    assert definition.is_hidden() and word.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("() => document.activeElement.classList.contains('term-word')")
+    # a click (a tap) opens one; opening another closes the first
+    second = page.locator("#reveal .term-word").nth(1)
+    word.click()
+    second.click()
+    assert definition.is_hidden()
+    assert page.locator("#" + second.get_attribute("aria-controls")).is_visible()
+    page.keyboard.press("Escape")

@@ -240,6 +240,7 @@ async function main(starting) {
     optionalModule("views/source.js", import("./views/source.js")),
     optionalModule("views/share.js", import("./views/share.js")),
     optionalModule("views/presenter.js", import("./views/presenter.js")),
+    optionalModule("glossary.js", import("./glossary.js")),
   ]);
 
   const settings = readSettings(location.search);
@@ -261,7 +262,7 @@ async function main(starting) {
   booting.catch(() => {}); // handled where it is awaited, below
 
   // Everything the sections are drawn from, side by side; each may fail on its own.
-  const [classes, [source, share, presenter], charts, framesText, texts] = await Promise.all([
+  const [classes, [source, share, presenter, glossary], charts, framesText, texts] = await Promise.all([
     loadingViews, loadingParts, loadChartLibrary(assets), optionalText(assets, "frames.json"), loadTexts(assets, rows),
   ]);
   let frames = framesText;
@@ -297,6 +298,7 @@ async function main(starting) {
   const sources = attemptPart("source", [], { m: source },
                               () => new source.SourceView(document, frames instanceof Error ? {} : frames));
   attemptPart("share", [$("#share")], { m: share }, () => share.mountShare($("#share")));
+  attemptPart("glossary", [], { m: glossary }, () => glossary.mountGlossary(document));
   attemptPart("presenter", [], { m: presenter }, () => {
     $("#help-keys tbody").append(...presenter.shortcuts(mounted).map(([key, what]) =>
       el("tr", {}, el("th", { scope: "row" }, el("kbd", { textContent: key })), el("td", { textContent: what }))));
