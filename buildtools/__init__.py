@@ -30,6 +30,21 @@ def fill_in(text: str, kind: str, values: dict[str, str], where: str, unknown: s
     return re.sub(r"\{" + kind + r":([^}]*)\}", value, text)
 
 
+ID = re.compile(r"[a-z][a-z0-9-]*\Z")  # a section's or a prompt's id: its anchor too
+
+
+def check_row(row: dict, fields: dict[str, type], label: str) -> None:
+    """One [[row]] of a table the build reads (sections.toml, tries.toml): every field of its
+    kind, no other field, and an `id` fit for an anchor; else a BuildError under `label`."""
+    for key, kind in fields.items():
+        if not isinstance(row.get(key), kind):
+            raise BuildError(f"{label}: {key!r} must be a {kind.__name__}")
+    if extra := sorted(set(row) - set(fields)):
+        raise BuildError(f"{label}: unknown field(s) {', '.join(extra)}")
+    if not ID.match(row["id"]):
+        raise BuildError(f"{label}: an id is lower-case letters, digits and '-'")
+
+
 def default_cache() -> Path:
     """Where downloads live: outside git so a clone stays small, shared by every checkout."""
     env = os.environ.get("PYTOY_CACHE")

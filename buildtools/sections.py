@@ -21,11 +21,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from buildtools import BuildError, fill_in, glossary, tries
+from buildtools import BuildError, check_row, fill_in, glossary, tries
 from buildtools import facts as fact_table
 
 LEVELS = ("core", "deeper")
-_ID = re.compile(r"[a-z][a-z0-9-]*\Z")
 _SECTIONS = re.compile(r"^[ \t]*<!-- sections:[^>]*-->\n", re.M)
 _TOC = re.compile(r"^([ \t]*)<!-- toc:[^>]*-->\n", re.M)
 _TABLE_BLOCK = re.compile(r'(<script type="application/json" id="pytoy-sections">)(</script>)')
@@ -91,13 +90,7 @@ def load(site: Path, repo: Path | None = None) -> Table:
     sections: list[Section] = []
     for i, row in enumerate(rows, start=1):
         label = f"{where}: section {i} ({row.get('id', '?')})"
-        for key, kind in _FIELDS.items():
-            if not isinstance(row.get(key), kind):
-                raise BuildError(f"{label}: {key!r} must be a {kind.__name__}")
-        if extra := sorted(set(row) - set(_FIELDS)):
-            raise BuildError(f"{label}: unknown field(s) {', '.join(extra)}")
-        if not _ID.match(row["id"]):
-            raise BuildError(f"{label}: an id is lower-case letters, digits and '-'")
+        check_row(row, _FIELDS, label)
         if row["level"] not in LEVELS:
             raise BuildError(f"{label}: level must be one of {', '.join(LEVELS)}")
         if not (site / "sections" / f"{row['id']}.html").is_file():

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from buildtools import REPO, BuildError
+from buildtools import REPO, BuildError, check_row
 
 WHERE = "site/tries.toml"
-_ID = re.compile(r"[a-z][a-z0-9-]*\Z")
 _MARKER = re.compile(r"^([ \t]*)\{try:([^}]*)\}[ \t]*\n", re.M)
 # {name} or {name.0}: a given or a fact. {ref:id} (a colon) is the section table's, not ours.
 _HOLE = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
@@ -100,13 +99,7 @@ def parse(text: str, section_ids: list[str]) -> list[Scenario]:
     out: list[Scenario] = []
     for i, row in enumerate(raw.get("try", []), start=1):
         label = f"{WHERE}: try {i} ({row.get('id', '?')})"
-        for key, kind in _FIELDS.items():
-            if not isinstance(row.get(key), kind):
-                raise BuildError(f"{label}: {key!r} must be a {kind.__name__}")
-        if extra := sorted(set(row) - set(_FIELDS)):
-            raise BuildError(f"{label}: unknown field(s) {', '.join(extra)}")
-        if not _ID.match(row["id"]):
-            raise BuildError(f"{label}: an id is lower-case letters, digits and '-'")
+        check_row(row, _FIELDS, label)
         if row["section"] not in section_ids:
             raise BuildError(f"{label}: section {row['section']!r} is not in site/sections.toml")
         if unstated := [k for k in row["given"] if f"{{{k}}}" not in row["text"]]:
