@@ -21,16 +21,21 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from buildtools import BuildError, check_row, fill_in, glossary, tries
+from buildtools import BuildError, check_row, fill_in, glossary, quiz, teacher, tries
 from buildtools import facts as fact_table
 
-LEVELS = ("core", "deeper")
+LEVELS = ("demo", "core", "deeper")
+READING_WPM = 200  # words a minute: a section's minutes are at least its prose's reading time
 _SECTIONS = re.compile(r"^[ \t]*<!-- sections:[^>]*-->\n", re.M)
 _TOC = re.compile(r"^([ \t]*)<!-- toc:[^>]*-->\n", re.M)
+_ROUTES = re.compile(r"^([ \t]*)<!-- routes:[^>]*-->\n", re.M)
+_TEACHER = re.compile(r"^[ \t]*<!-- teacher:[^>]*-->\n", re.M)
+_TAG = re.compile(r"<[^>]+>")
 _TABLE_BLOCK = re.compile(r'(<script type="application/json" id="pytoy-sections">)(</script>)')
 _FACTS_BLOCK = re.compile(r'(<script type="application/json" id="pytoy-facts">)(</script>)')
 _FIELDS = {"id": str, "title": str, "view": str, "frames": list, "needs": list, "data": str,
-           "level": str}
+           "level": str, "minutes": int}
+_ROUTE_FIELDS = {"id": str, "title": str, "budget": int, "levels": list}
 
 
 @dataclass(frozen=True)
@@ -45,16 +50,42 @@ class Section:
     needs: list[str]
     data: str
     level: str
+    minutes: int  # a class's time on it: reading and its Try this (an estimate, see load)
+
+
+@dataclass(frozen=True)
+class Route:
+    """A way through the article: the sections of some levels shown, the others folded."""
+
+    id: str
+    title: str  # "class"
+    budget: int  # the most minutes its sections may add up to; 0: no budget
+    levels: list[str]
+    sections: list[str]  # the ids it shows, in reading order
+    minutes: int  # the sum of their minutes
+
+    @property
+    def label(self) -> str:
+        """"a 50-minute class", or "everything (75 minutes)" for a route without a budget."""
+        if self.budget:
+            return f"a {self.minutes}-minute {self.title}"
+        return f"{self.title} ({self.minutes} minutes)"
 
 
 @dataclass(frozen=True)
 class Table:
     sections: list[Section]
     models: dict[str, str]  # the worker's model name -> the checkpoint file loaded under it
+    routes: list[Route]
 
     def as_json(self) -> dict:
-        """What the page reads: the sections in order and the models they name."""
-        return {"sections": [asdict(s) for s in self.sections], "models": self.models}
+        """What the page reads: the sections in order, the models they name, the routes."""
+        return {"sections": [asdict(s) for s in self.sections], "models": self.models,
+                "routes": [asdict(r) | {"label": r.label} for r in self.routes]}
+
+    def first_route(self, s: Section) -> Route:
+        """The shortest route that shows section `s` (the routes are listed shortest first)."""
+        return next(r for r in self.routes if s.level in r.levels)
 
 
 def roman(n: int) -> str:
@@ -93,6 +124,8 @@ def load(site: Path, repo: Path | None = None) -> Table:
         check_row(row, _FIELDS, label)
         if row["level"] not in LEVELS:
             raise BuildError(f"{label}: level must be one of {', '.join(LEVELS)}")
+        if row["minutes"] < 1:
+            raise BuildError(f"{label}: minutes must be at least 1")
         if not (site / "sections" / f"{row['id']}.html").is_file():
             raise BuildError(f"{label}: its prose, site/sections/{row['id']}.html, is missing")
         if row["view"] and not (site / "js" / "views" / f"{row['view']}.js").is_file():
@@ -108,7 +141,37 @@ def load(site: Path, repo: Path | None = None) -> Table:
     if orphans := sorted(p.stem for p in (site / "sections").glob("*.html") if p.stem not in ids):
         raise BuildError(f"{where}: site/sections/ has prose that no section lists: "
                          f"{', '.join(orphans)}")
-    return Table(sections, models)
+    return Table(sections, models, _routes(raw.get("route", []), sections, where))
+
+
+def _routes(rows: list[dict], sections: list[Section], where: str) -> list[Route]:
+    """Each route of the table, checked: known levels, within its budget, every section in
+    some route, and each route showing at least what the one before it shows."""
+    if not rows:
+        raise BuildError(f"{where}: no [[route]] entries")
+    routes: list[Route] = []
+    for i, row in enumerate(rows, start=1):
+        label = f"{where}: route {i} ({row.get('id', '?')})"
+        check_row(row, _ROUTE_FIELDS, label)
+        if unknown := [x for x in row["levels"] if x not in LEVELS]:
+            raise BuildError(f"{label}: unknown level(s) {', '.join(unknown)}")
+        shown = [s for s in sections if s.level in row["levels"]]
+        minutes = sum(s.minutes for s in shown)
+        if row["budget"] and minutes > row["budget"]:
+            raise BuildError(f"{label}: its sections add up to {minutes} minutes, over its "
+                             f"budget of {row['budget']}")
+        if routes and not set(routes[-1].levels) <= set(row["levels"]):
+            raise BuildError(f"{label}: shows less than the route before it (list the routes "
+                             "shortest first)")
+        routes.append(Route(**row, sections=[s.id for s in shown], minutes=minutes))
+    if unrouted := [s.id for s in sections if not any(s.level in r.levels for r in routes)]:
+        raise BuildError(f"{where}: no route shows section(s) {', '.join(unrouted)}")
+    return routes
+
+
+def reading_minutes(body: str) -> float:
+    """How long a section's prose takes to read at READING_WPM, tags left out."""
+    return len(_TAG.sub(" ", body).split()) / READING_WPM
 
 
 def check_frames(table: Table, frames: dict) -> None:
@@ -123,13 +186,32 @@ def _refs(text: str, numbers: dict[str, str], where: str) -> str:
     return fill_in(text, "ref", numbers, where, "names no section in site/sections.toml")
 
 
-def _section_html(s: Section, body: str) -> str:
+def _section_html(s: Section, body: str, route: Route) -> str:
+    """The section: its heading, a line with its minutes and route (where route.js puts the
+    button that folds it), and its prose in the part a route folds."""
     title = html.escape(s.title)
+    where = "a deeper dive" if not route.budget else f"in {html.escape(route.label)}"
     return (f'<section id="{s.id}" class="section" data-level="{s.level}" '
-            f'aria-labelledby="{s.id}-title">\n'
+            f'data-minutes="{s.minutes}" aria-labelledby="{s.id}-title">\n'
             f'  <h2 id="{s.id}-title"><span class="num">{s.number}</span> '
             f'<a class="anchor" href="#{s.id}">{title}</a></h2>\n'
-            f"{body.rstrip()}\n</section>\n")
+            f'  <p class="section-meta"><span class="minutes">{s.minutes} min</span> · '
+            f'<span class="route-mark">{where}</span></p>\n'
+            f'  <div class="section-body" id="{s.id}-body">\n'
+            f"{body.rstrip()}\n  </div>\n</section>\n")
+
+
+def _routes_html(indent: str, table: Table) -> str:
+    """The route chooser at the top: one radio button per route (route.js wires them)."""
+    lines = [f'{indent}<fieldset class="routes" id="routes" hidden>',
+             f"{indent}  <legend>Your route through the page</legend>"]
+    for r in table.routes:
+        count = len(r.sections)
+        lines.append(f'{indent}  <label><input type="radio" name="route" value="{r.id}"> '
+                     f'{html.escape(r.label)} <span class="route-count">({count} sections)'
+                     "</span></label>")
+    lines.append(f"{indent}</fieldset>")
+    return "\n".join(lines) + "\n"
 
 
 def assemble(page: str, table: Table, site: Path, facts: dict[str, str] | None = None,
@@ -143,6 +225,7 @@ def assemble(page: str, table: Table, site: Path, facts: dict[str, str] | None =
     if prompts is None:
         prompts = tries.rendered(site, [s.id for s in table.sections], table.models)
     markers = [(_SECTIONS, "<!-- sections: … -->"), (_TOC, "<!-- toc: … -->"),
+               (_ROUTES, "<!-- routes: … -->"), (_TEACHER, "<!-- teacher: … -->"),
                (_TABLE_BLOCK, '<script type="application/json" id="pytoy-sections">')]
     if facts is not None:
         markers.append((_FACTS_BLOCK, '<script type="application/json" id="pytoy-facts">'))
@@ -152,22 +235,37 @@ def assemble(page: str, table: Table, site: Path, facts: dict[str, str] | None =
     numbers = {s.id: s.number for s in table.sections}
     bodies = []
     used: set[str] = set()
+    questions = quiz.load(site)
+    quizzes = 0
     for s in table.sections:
         body = (site / "sections" / f"{s.id}.html").read_text(encoding="utf-8")
         where = f"site/sections/{s.id}.html"
-        body = _refs(tries.fill_markers(body, s.id, prompts, used), numbers, where)
+        body, has_quiz = quiz.fill(tries.fill_markers(body, s.id, prompts, used), questions, where)
+        quizzes += has_quiz
+        body = _refs(body, numbers, where)
         if facts is not None:
             body = fact_table.fill(body, facts, where)
+        if (need := reading_minutes(body)) > s.minutes:
+            raise BuildError(f"site/sections.toml: section {s.id}: {s.minutes} minutes is less "
+                             f"than its prose's reading time ({need:.1f} minutes)")
         bodies.append((where, body))
     tries.check_all_used(prompts, used)
+    if questions and quizzes != 1:
+        raise BuildError(f"{quiz.WHERE}: its questions need exactly one {{quiz}} in the prose "
+                         f"(found {quizzes})")
     # each term defined where it is first met, in the table's order (buildtools/glossary.py)
     bodies = glossary.fill(bodies, glossary.load(site))
-    parts = [_section_html(s, body) for s, body in zip(table.sections, bodies, strict=True)]
+    parts = [_section_html(s, body, table.first_route(s))
+             for s, body in zip(table.sections, bodies, strict=True)]
     page = _SECTIONS.sub(lambda _: "\n".join(parts), page, count=1)
     page = _TOC.sub(lambda m: "".join(
         f'{m.group(1)}<li data-level="{s.level}">'
-        f'<a href="#{s.id}">{html.escape(s.title)}</a></li>\n' for s in table.sections),
+        f'<a href="#{s.id}">{html.escape(s.title)}</a> '
+        f'<span class="toc-minutes">{s.minutes} min</span></li>\n' for s in table.sections),
         page, count=1)
+    page = _ROUTES.sub(lambda m: _routes_html(m.group(1), table), page, count=1)
+    notes = teacher.notes(table, prompts, questions, READING_WPM)
+    page = _TEACHER.sub(lambda _: teacher.in_page(notes), page, count=1)
     data = json.dumps(table.as_json(), separators=(",", ":")).replace("<", "\\u003c")
     page = _TABLE_BLOCK.sub(lambda m: m.group(1) + data + m.group(2), page, count=1)
     if facts is not None:
@@ -175,3 +273,12 @@ def assemble(page: str, table: Table, site: Path, facts: dict[str, str] | None =
         page = _FACTS_BLOCK.sub(lambda m: m.group(1) + data + m.group(2), page, count=1)
         page = fact_table.fill(page, facts, "site/index.html")
     return _refs(page, numbers, "site/index.html")
+
+
+def teacher_page(table: Table, site: Path, facts: dict[str, str],
+                 prompts: Mapping[str, tries.Printed]) -> str:
+    """teacher.html: the notes the page folds at its end, as a page of their own."""
+    notes = teacher.notes(table, prompts, quiz.load(site), READING_WPM, "index.html")
+    numbers = {s.id: s.number for s in table.sections}
+    return _refs(fact_table.fill(teacher.page(notes), facts, "teacher.html"), numbers,
+                 "teacher.html")

@@ -79,7 +79,7 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress,
     if staging.exists():
         shutil.rmtree(staging)
     shutil.copytree(site_dir, staging, ignore=shutil.ignore_patterns(
-        "__pycache__", "*.pyc", ".DS_Store", "sections", "sections.toml", "tries.toml"))
+        "__pycache__", "*.pyc", ".DS_Store", "sections", "sections.toml", "tries.toml", "quiz.toml"))
     # (the prose, the table and the prompts are assembled into index.html below)
 
     assets: dict[str, dict[str, object]] = {}
@@ -107,6 +107,8 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress,
     prompts = tries.rendered(site_dir, [s.id for s in table.sections], table.models, repo)
     text = sections.assemble(page.read_text(encoding="utf-8"), table, site_dir, figures, prompts)
     page.write_text(controls.fill(text, api.defaults()), encoding="utf-8")
+    (staging / "teacher.html").write_text(
+        sections.teacher_page(table, site_dir, figures, prompts), encoding="utf-8")
     assets["frames.json"] = _entry(staging, "frames.json")
 
     asset_map: dict[str, object] = {"pyodide_version": PYODIDE_VERSION, "assets": assets}

@@ -53,10 +53,13 @@ class Html(str):
 
 @dataclass(frozen=True)
 class Printed:
-    """A prompt ready to print: the section it belongs to and its HTML."""
+    """A prompt ready to print: the section it belongs to, its HTML (prompt and folded answer)
+    and, for the teacher notes, the prompt's and the answer's text (HTML) on their own."""
 
     section: str
     html: str
+    text: str
+    answer: str
 
 
 @dataclass(frozen=True)
@@ -169,14 +172,15 @@ def values(s: Scenario, facts: Mapping[str, Any]) -> dict[str, Any]:
     return {**s.given, **facts}
 
 
-def render(s: Scenario, facts: Mapping[str, Any]) -> str:
+def render(s: Scenario, facts: Mapping[str, Any]) -> Printed:
     """The prompt and its folded answer, as the section prints them."""
     v = values(s, facts)
     text = " ".join(fill(s.text, v, f"{s.where} text").split())
     answer = " ".join(fill(s.answer, v, f"{s.where} answer").split())
-    return (f'<p class="try" id="try-{s.id}"><strong>Try this:</strong> {text}</p>\n'
-            f'<details class="try-answer" data-try="{s.id}"><summary>Answer</summary>\n'
-            f"<p>{answer}</p></details>\n")
+    return Printed(s.section,
+                   f'<p class="try" id="try-{s.id}"><strong>Try this:</strong> {text}</p>\n'
+                   f'<details class="try-answer" data-try="{s.id}"><summary>Answer</summary>\n'
+                   f"<p>{answer}</p></details>\n", text, answer)
 
 
 def step_values(s: Scenario, facts: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -243,4 +247,4 @@ def rendered(site: Path, section_ids: list[str], models: Mapping[str, str],
              repo: Path = REPO) -> dict[str, Printed]:
     """id -> each prompt as its section prints it (prompt and folded answer), in order."""
     facts = all_facts(site, section_ids, models, repo)
-    return {s.id: Printed(s.section, render(s, facts[s.id])) for s in load(site, section_ids)}
+    return {s.id: render(s, facts[s.id]) for s in load(site, section_ids)}

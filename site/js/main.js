@@ -9,7 +9,7 @@
 // No single failure stops the page: the chart library, frames.json, a data file or one
 // section's module, start or live step can fail, and only the parts that need it say so
 // (what failed, and that the rest works); Python and every other section carry on.
-// For tests and the curious: window.pytoy.client (await pytoy.client.call("sample",
+// For tests and the curious: window.pytoy.route (route.js), window.pytoy.client (await pytoy.client.call("sample",
 // { name: "shipped" })) and window.pytoy.sections[id], each section's view (its contract is
 // in sections.js).
 
@@ -231,6 +231,13 @@ async function main(starting) {
   const alone = chosen(location.search);
   if (alone && "unknown" in alone) return unknownSection(alone.unknown);
   if (alone) showAlone(alone);
+  // the reader's route folds what it leaves out before anything is drawn (route.js)
+  else {
+    const route = await optionalModule("route.js", import("./route.js"));
+    attemptPart("route", [], { m: route }, () => {
+      window.pytoy = { route: new route.RouteView(document, route.readRoute(location.search)) };
+    });
+  }
   const rows = alone ? [alone] : SECTIONS;
   pending = new Pending();
   // The sections' views and the page's other parts load side by side; one that fails to load
@@ -241,6 +248,7 @@ async function main(starting) {
     optionalModule("views/share.js", import("./views/share.js")),
     optionalModule("views/presenter.js", import("./views/presenter.js")),
     optionalModule("glossary.js", import("./glossary.js")),
+    optionalModule("teacher.js", import("./teacher.js")),
   ]);
 
   const settings = readSettings(location.search);
@@ -256,13 +264,13 @@ async function main(starting) {
     fail(`The Python worker stopped: ${e.message}.`);
     offerRestart();
   };
-  window.pytoy = { client, settings };
+  window.pytoy = { ...window.pytoy, client, settings };
   python.listen((p) => loading.update(p));
   const booting = askBeforeDownloading(assets).then(() => python.boot());
   booting.catch(() => {}); // handled where it is awaited, below
 
   // Everything the sections are drawn from, side by side; each may fail on its own.
-  const [classes, [source, share, presenter, glossary], charts, framesText, texts] = await Promise.all([
+  const [classes, [source, share, presenter, glossary, teacher], charts, framesText, texts] = await Promise.all([
     loadingViews, loadingParts, loadChartLibrary(assets), optionalText(assets, "frames.json"), loadTexts(assets, rows),
   ]);
   let frames = framesText;
@@ -299,6 +307,7 @@ async function main(starting) {
                               () => new source.SourceView(document, frames instanceof Error ? {} : frames));
   attemptPart("share", [$("#share")], { m: share }, () => share.mountShare($("#share")));
   attemptPart("glossary", [], { m: glossary }, () => glossary.mountGlossary(document));
+  attemptPart("teacher", [], { m: teacher }, () => teacher.mountTeacherNotes(document));
   attemptPart("presenter", [], { m: presenter }, () => {
     $("#help-keys tbody").append(...presenter.shortcuts(mounted).map(([key, what]) =>
       el("tr", {}, el("th", { scope: "row" }, el("kbd", { textContent: key })), el("td", { textContent: what }))));

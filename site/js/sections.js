@@ -23,11 +23,15 @@ if (!node) throw new Error("index.html has no table of sections (was the page bu
 
 const TABLE = JSON.parse(node.textContent);
 
-/** [{id, number, title, view, frames, needs, data, level}], in reading order. */
+/** [{id, number, title, view, frames, needs, data, level, minutes}], in reading order. */
 export const SECTIONS = TABLE.sections;
 
 /** The shipped checkpoints: the worker's model name -> the file loaded under it. */
 export const MODELS = TABLE.models;
+
+/** The routes through the article, shortest first: [{id, title, label, budget, levels,
+ *  sections, minutes}] ("a 10-minute demo", the ids it shows); route.js folds the rest. */
+export const ROUTES = TABLE.routes;
 
 /** One section's row, or undefined. */
 export const section = (id) => SECTIONS.find((s) => s.id === id);

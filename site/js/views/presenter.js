@@ -64,6 +64,7 @@ export class Presenter {
     const middle = innerHeight / 2;
     let best = null;
     for (const m of this.timelines) {
+      if (m.root.dataset.folded === "true") continue; // its route folded it away
       const r = m.root.getBoundingClientRect();
       const d = r.top <= middle && r.bottom >= middle ? 0 : Math.min(Math.abs(r.top - middle), Math.abs(r.bottom - middle));
       if (!best || d < best.d) best = { view: m.view, d };
