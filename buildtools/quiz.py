@@ -59,8 +59,8 @@ def render(questions: list[Question], indent: str = "  ") -> str:
         qid = f"quiz-{q.id}"
         out += [f'{indent}  <fieldset class="question" id="{qid}" data-answer="{q.answer}">',
                 f'{indent}    <legend><span class="q-num">{n}.</span> {q.ask}</legend>']
-        out += [f'{indent}    <label><input type="radio" name="{qid}" value="{i}"> <span>{c}</span></label>'
-                for i, c in enumerate(q.choices)]
+        out += [f'{indent}    <label><input type="radio" name="{qid}" value="{i}"> '
+                f"<span>{c}</span></label>" for i, c in enumerate(q.choices)]
         out += [f'{indent}    <p class="buttons"><button type="button" class="quiz-check">Check'
                 "</button></p>",
                 f'{indent}    <p class="quiz-feedback message" aria-live="polite"></p>',

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-
 from typing import TYPE_CHECKING
 
 from buildtools import quiz, tries
@@ -40,13 +39,14 @@ def notes(table: Table, prompts: Mapping[str, tries.Printed], questions: list[qu
             "<table><thead><tr><th scope=\"col\">section</th><th scope=\"col\">minutes</th>"
             "<th scope=\"col\">first in</th></tr></thead><tbody>"]
     for s in table.sections:
-        out.append(f"<tr><td>{s.number} <a href=\"{article}#{s.id}\">{html.escape(s.title)}</a></td>"
-                   f"<td>{s.minutes}</td><td>{html.escape(table.first_route(s).label)}</td></tr>")
+        link = f'<a href="{article}#{s.id}">{html.escape(s.title)}</a>'
+        first = html.escape(table.first_route(s).label)
+        out.append(f"<tr><td>{s.number} {link}</td><td>{s.minutes}</td><td>{first}</td></tr>")
     out += ["</tbody></table>", "<h3>Questions to ask, with their answers</h3>",
             "<p>Each section's Try this, answered with the shipped models' figures (a test "
             "performs each one on the page):</p>", "<dl class=\"teacher-tries\">"]
     for s in table.sections:
-        for tid, p in prompts.items():
+        for p in prompts.values():
             if p.section == s.id:
                 out.append(f"<dt>{s.number}. {p.text}</dt><dd>{p.answer}</dd>")
     out += ["</dl>", "<h3>The recap's quiz, answered</h3>", "<ol class=\"teacher-quiz\">"]

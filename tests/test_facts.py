@@ -34,6 +34,8 @@ ALLOWED = {
     ("index.html", "2024"): "a publication year in the reading list",
     ("index.html", "2025"): "a publication year in the reading list",
     ("built.html", "four"): "counts the list of ingredients right above it (checked below)",
+    ("recap.html", "four"): "counts the list of ingredients right below it (checked below)",
+    ("index.html", "two"): "the overview figure's two loops (checked below)",
     ("corrupt.html", "0"): "t's range by definition: 0 hides nothing",
     ("corrupt.html", "1"): "t's range by definition: 1 hides everything",
     ("corrupt.html", "0.50"): "the slider's starting value, shown before its view runs",
@@ -121,10 +123,14 @@ def test_the_prose_types_no_figure() -> None:
     assert sorted(set(ALLOWED) - found) == [], "an allow-list entry no longer needed: remove it"
 
 
-def test_the_four_ingredients_are_four() -> None:
-    text = (SITE / "sections" / "built.html").read_text(encoding="utf-8")
-    items = re.search(r"<ol class=\"ingredients\">(.*?)</ol>", text, re.S).group(1)
-    assert items.count("<li>") == 4
+def test_the_four_ingredients_are_four_and_the_two_loops_two() -> None:
+    for name in ("built.html", "recap.html"):
+        text = (SITE / "sections" / name).read_text(encoding="utf-8")
+        items = re.search(r"<ol class=\"ingredients[^\"]*\">(.*?)</ol>", text, re.S).group(1)
+        assert items.count("<li>") == 4, name
+    page = (SITE / "index.html").read_text(encoding="utf-8")
+    figure = re.search(r'<figure class="loops".*?</figure>', page, re.S).group(0)
+    assert "two loops" in figure and figure.count('<div class="loop">') == 2
 
 
 # Prose a view writes: string and template literals with at least two words in them.

@@ -110,7 +110,17 @@ def _toml(site: Path, old: str, new: str) -> None:
 
 
 @pytest.mark.parametrize(("edit", "message"), [
-    (lambda s: _toml(s, 'level = "core"', 'level = "main"'), "level must be one of core, deeper"),
+    (lambda s: _toml(s, 'level = "core"', 'level = "main"'),
+     "level must be one of demo, core, deeper"),
+    (lambda s: _toml(s, 'budget = 10', 'budget = 9'),
+     "route 1 (demo): its sections add up to 10 minutes, over its budget of 9"),
+    (lambda s: _toml(s, 'levels = ["demo", "core"]', 'levels = ["core"]'),
+     "route 2 (class): shows less than the route before it"),
+    (lambda s: _toml(s, 'levels = ["demo", "core", "deeper"]', 'levels = ["demo", "core"]'),
+     "no route shows section(s) strategies, likelihood, built, edit"),
+    (lambda s: _toml(s, 'levels = ["demo"]', 'levels = ["intro"]'), "unknown level(s) intro"),
+    (lambda s: _toml(s, 'level = "demo"\nminutes = 2', 'level = "demo"\nminutes = 0'),
+     "section 1 (reveal): minutes must be at least 1"),
     (lambda s: _toml(s, 'needs = ["shipped"]', 'needs = ["nope"]'), "needs nope, not in [models]"),
     (lambda s: _toml(s, 'view = "lab"', 'view = "labs"'), "site/js/views/labs.js, is missing"),
     (lambda s: _toml(s, 'id = "sweep"', 'id = "strategies"'), "listed twice: strategies"),
@@ -144,3 +154,104 @@ def test_every_section_file_is_prose_without_its_own_heading_or_wrapper() -> Non
     for path in (SITE / "sections").glob("*.html"):
         text = path.read_text(encoding="utf-8")
         assert "<section" not in text and "<h2" not in text, path.name
+
+
+# --- routes, the recap's quiz, the teacher notes ---------------------------------------------
+
+def _raw_table() -> dict:
+    import tomllib
+
+    return tomllib.loads((SITE / "sections.toml").read_text(encoding="utf-8"))
+
+
+def test_each_route_shows_its_levels_and_adds_up_their_minutes() -> None:
+    """Oracle: the table read directly, summed here; and the routes the lesson promises."""
+    raw = _raw_table()
+    routes = {r.id: r for r in sections.load(SITE, REPO).routes}
+    for row in raw["route"]:
+        shown = [s for s in raw["section"] if s["level"] in row["levels"]]
+        assert routes[row["id"]].sections == [s["id"] for s in shown]
+        assert routes[row["id"]].minutes == sum(s["minutes"] for s in shown)
+    assert routes["demo"].label == "a 10-minute demo"
+    assert routes["class"].label == "a 50-minute class"
+    assert routes["all"].sections == [s["id"] for s in raw["section"]]  # everything
+    assert set(routes["demo"].sections) < set(routes["class"].sections)
+    assert routes["demo"].sections[-1] == routes["class"].sections[-1] == "recap"
+
+
+def test_the_page_carries_the_route_chooser_minutes_and_fold_parts() -> None:
+    page = assemble(SITE)
+    chooser = re.search(r'<fieldset class="routes".*?</fieldset>', page, re.S).group(0)
+    assert re.findall(r'value="([a-z]+)"', chooser) == ["demo", "class", "all"]
+    assert "a 10-minute demo" in chooser and "everything (75 minutes)" in chooser
+    for s in sections.load(SITE, REPO).sections:
+        part = re.search(rf'<section id="{s.id}".*?</section>', page, re.S).group(0)
+        assert f'data-minutes="{s.minutes}"' in part
+        assert f'<div class="section-body" id="{s.id}-body">' in part
+        assert f"{s.minutes} min</span>" in part
+    assert [r["id"] for r in embedded(page)["routes"]] == ["demo", "class", "all"]
+    # the overview figure links every step to a section, by number
+    figure = re.search(r'<figure class="loops".*?</figure>', page, re.S).group(0)
+    assert "{ref:" not in figure and set(re.findall(r'href="#([a-z]+)"', figure)) == {
+        "corrupt", "model", "train", "denoise", "strategies", "sweep"}
+
+
+def test_a_section_given_fewer_minutes_than_its_reading_time_is_refused(tmp_path: Path) -> None:
+    site = damaged(tmp_path, lambda s: _toml(s, 'level = "demo"\nminutes = 3',
+                                             'level = "demo"\nminutes = 1'))  # train: 300+ words
+    words = len(re.sub(r"<[^>]+>", " ", (SITE / "sections" / "train.html").read_text()).split())
+    assert words > sections.READING_WPM  # the oracle: more than a minute's reading
+    with pytest.raises(BuildError, match=r"section train: 1 minutes is less than its prose's "
+                                         r"reading time"):
+        assemble(site)
+
+
+def _quiz(site: Path, old: str, new: str) -> None:
+    path = site / "quiz.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda s: _quiz(s, "answer = 1", "answer = 3"), "answer 3 is not the index of a choice"),
+    (lambda s: _quiz(s, 'id = "floor"', 'id = "target"'), "listed twice: target"),
+    (lambda s: (s / "sections" / "recap.html").write_text("<p>no quiz</p>\n"),
+     "exactly one {quiz} in the prose (found 0)"),
+    (lambda s: (s / "sections" / "recap.html").write_text("  {quiz}\n  {quiz}\n"),
+     "{quiz} more than once"),
+])
+def test_a_damaged_quiz_is_refused(tmp_path: Path, edit, message: str) -> None:
+    with pytest.raises(BuildError, match=re.escape(message)):
+        assemble(damaged(tmp_path, edit))
+
+
+def test_the_quiz_and_the_teacher_notes_answer_what_the_tables_say() -> None:
+    """Oracle: quiz.toml and tries.toml read directly; each answer printed where it belongs."""
+    import tomllib
+
+    from buildtools import tries
+
+    page = assemble(SITE)
+    questions = tomllib.loads((SITE / "quiz.toml").read_text(encoding="utf-8"))["question"]
+    quiz = re.search(r'<form class="quiz".*?</form>', page, re.S).group(0)
+    assert re.findall(r'<fieldset class="question" id="quiz-([a-z-]+)" data-answer="(\d)">',
+                      quiz) == [(q["id"], str(q["answer"])) for q in questions]
+    notes = re.search(r'<details class="teacher-notes" id="teacher-notes">.*?</details>\n',
+                      page, re.S).group(0)
+    for q in questions:  # the right choice (its text) follows "Answer:"
+        right = re.sub(r"\{fact:[^}]+\}", "", q["choices"][q["answer"]])[:40]
+        assert f"<strong>Answer:</strong> {right}" in notes
+    table = sections.load(SITE, REPO)
+    ids = [x.id for x in table.sections]
+    number = {x.id: x.number for x in table.sections}
+    prompts = tries.rendered(SITE, ids, table.models)
+    asked = re.findall(r"<dt>([IVX]+)\. ", notes)
+    # the notes list the prompts in reading order, each with its answer
+    assert asked == [number[x] for x in ids for p in prompts.values() if p.section == x]
+    page_alone = sections.teacher_page(table, SITE, {}, prompts)
+    assert "<script" not in page_alone and "{ref:" not in page_alone
+    for x in table.sections:
+        assert f'<a href="index.html#{x.id}">' in page_alone
+    for r in table.routes:
+        assert r.label in page_alone and f"?route={r.id}" in page_alone
