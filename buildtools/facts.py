@@ -57,6 +57,11 @@ def compute(frames: dict, defaults: dict) -> dict[str, str]:
         "names.count": str(len(info["train_items"])),
         "names.length": str(length),
         "names.length.word": word(length),
+        # section I's two models writing rahul: how many passes each took
+        "reveal.ar.passes": str(len(frames["reveal"]["ar"]["passes"])),
+        "reveal.ar.passes.word": word(len(frames["reveal"]["ar"]["passes"])),
+        "reveal.diffusion.passes": str(len(frames["reveal"]["diffusion"]["passes"])),
+        "reveal.diffusion.passes.word": word(len(frames["reveal"]["diffusion"]["passes"])),
         "model.params": f"{info['params']:,}",
         "model.vocab": str(vocab),
         "model.uniform": f"{math.log(vocab):.2f}",

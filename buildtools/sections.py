@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from buildtools import BuildError, check_row, fill_in, glossary, quiz, teacher, tries
+from buildtools import BuildError, check_row, fill_in, glossary, quiz, teacher, tries, walk
 from buildtools import facts as fact_table
 
 LEVELS = ("demo", "core", "deeper")
@@ -264,7 +264,7 @@ def assemble(page: str, table: Table, site: Path, facts: dict[str, str] | None =
         f'<span class="toc-minutes">{s.minutes} min</span></li>\n' for s in table.sections),
         page, count=1)
     page = _ROUTES.sub(lambda m: _routes_html(m.group(1), table), page, count=1)
-    notes = teacher.notes(table, prompts, questions, READING_WPM)
+    notes = teacher.notes(table, prompts, questions, script(table, site), READING_WPM)
     page = _TEACHER.sub(lambda _: teacher.in_page(notes), page, count=1)
     data = json.dumps(table.as_json(), separators=(",", ":")).replace("<", "\\u003c")
     page = _TABLE_BLOCK.sub(lambda m: m.group(1) + data + m.group(2), page, count=1)
@@ -275,10 +275,16 @@ def assemble(page: str, table: Table, site: Path, facts: dict[str, str] | None =
     return _refs(page, numbers, "site/index.html")
 
 
+def script(table: Table, site: Path) -> list[walk.Step]:
+    """The routes' scripts (site/walk.toml), checked against the routes."""
+    return walk.load(site, {r.id: r.sections for r in table.routes})
+
+
 def teacher_page(table: Table, site: Path, facts: dict[str, str],
                  prompts: Mapping[str, tries.Printed]) -> str:
     """teacher.html: the notes the page folds at its end, as a page of their own."""
-    notes = teacher.notes(table, prompts, quiz.load(site), READING_WPM, "index.html")
+    notes = teacher.notes(table, prompts, quiz.load(site), script(table, site), READING_WPM,
+                          "index.html")
     numbers = {s.id: s.number for s in table.sections}
     return _refs(fact_table.fill(teacher.page(notes), facts, "teacher.html"), numbers,
                  "teacher.html")

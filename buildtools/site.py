@@ -80,7 +80,7 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress,
         shutil.rmtree(staging)
     shutil.copytree(site_dir, staging, ignore=shutil.ignore_patterns(
         "__pycache__", "*.pyc", ".DS_Store", "sections", "sections.toml", "tries.toml",
-        "quiz.toml"))
+        "quiz.toml", "walk.toml"))
     # (the prose, the table and the prompts are assembled into index.html below)
 
     assets: dict[str, dict[str, object]] = {}

@@ -13,14 +13,14 @@ import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from buildtools import quiz, tries
+from buildtools import quiz, tries, walk
 
 if TYPE_CHECKING:  # sections.py prints the notes: a plain import would be circular
     from buildtools.sections import Table
 
 
 def notes(table: Table, prompts: Mapping[str, tries.Printed], questions: list[quiz.Question],
-          wpm: int, article: str = "") -> str:
+          script: list[walk.Step], wpm: int, article: str = "") -> str:
     """The notes' HTML, ``{ref:…}`` and ``{fact:…}`` left for the page's own filling;
     `article` is what a link to a section starts with ("index.html" from teacher.html)."""
     intro = (f"Minutes are estimates of a class's time on a section: reading it and doing its "
@@ -35,7 +35,18 @@ def notes(table: Table, prompts: Mapping[str, tries.Printed], questions: list[qu
         numbers = ", ".join(f"{{ref:{sid}}}" for sid in r.sections)
         out.append(f"<tr><th scope=\"row\">{html.escape(r.label)}</th><td>{numbers}</td>"
                    f"<td><code>?route={r.id}</code></td></tr>")
-    out += ["</tbody></table>", "<h3>Sections</h3>",
+    out.append("</tbody></table>")
+    number = {s.id: s.number for s in table.sections}
+    for r in table.routes:
+        steps = [x for x in script if x.route == r.id]
+        if not steps:
+            continue
+        out += [f"<h3>{html.escape(r.label[0].upper() + r.label[1:])}, step by step</h3>",
+                "<ol class=\"teacher-walk\">"]
+        out += [f"<li><strong>{number[x.section]}.</strong> {' '.join(x.say.split())}</li>"
+                for x in steps]
+        out.append("</ol>")
+    out += ["<h3>Sections</h3>",
             "<table><thead><tr><th scope=\"col\">section</th><th scope=\"col\">minutes</th>"
             "<th scope=\"col\">first in</th></tr></thead><tbody>"]
     for s in table.sections:

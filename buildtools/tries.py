@@ -108,7 +108,7 @@ def parse(text: str, section_ids: list[str]) -> list[Scenario]:
         if unstated := [k for k in row["given"] if f"{{{k}}}" not in row["text"]]:
             raise BuildError(f"{label}: the text never tells the reader {', '.join(unstated)}")
         for n, step in enumerate(row["steps"], start=1):
-            _check_step(step, f"{label}: step {n}")
+            check_step(step, f"{label}: step {n}")
         out.append(Scenario(**row))
     ids = [s.id for s in out]
     if dupes := sorted({i for i in ids if ids.count(i) > 1}):
@@ -116,7 +116,7 @@ def parse(text: str, section_ids: list[str]) -> list[Scenario]:
     return out
 
 
-def _check_step(step: dict[str, Any], label: str) -> None:
+def check_step(step: dict[str, Any], label: str) -> None:
     kinds = [k for k in step if k in ACTIONS]
     if len(kinds) != 1:
         raise BuildError(f"{label}: a step is exactly one of {', '.join(ACTIONS)}")

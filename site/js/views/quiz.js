@@ -3,8 +3,6 @@
 // the section that shows it. The score line counts the questions answered right so far.
 // Nothing here needs Python: the questions are about ideas the page has shown.
 
-import { say } from "../dom.js";
-
 export default class QuizView {
   constructor(root) {
     this.questions = [...root.querySelectorAll(".quiz .question")];
@@ -26,12 +24,14 @@ export default class QuizView {
     const feedback = q.querySelector(".quiz-feedback");
     const picked = q.querySelector("input:checked");
     if (!picked) {
-      say(feedback, "Pick one of the answers first.", "error");
+      feedback.textContent = "Pick one of the answers first.";
+      feedback.classList.add("error");
       return;
     }
     const right = picked.value === q.dataset.answer;
     const answer = q.querySelectorAll("label")[Number(q.dataset.answer)].textContent.trim();
-    say(feedback, right ? "Right." : `Not quite: the answer is “${answer}”`, right ? "info" : "error");
+    feedback.textContent = right ? "Right." : `Not quite: the answer is “${answer}”.`;
+    feedback.classList.toggle("error", !right);
     feedback.dataset.result = right ? "right" : "wrong";
     q.querySelector(".quiz-explain").hidden = false;
     this.results.set(q.id.replace(/^quiz-/, ""), right);
