@@ -141,3 +141,19 @@ def test_glossary_terms_open_by_keyboard_and_close_with_escape(app: Recorded) ->
     assert definition.is_hidden()
     assert page.locator("#" + second.get_attribute("aria-controls")).is_visible()
     page.keyboard.press("Escape")
+
+
+def test_axe_finds_nothing_in_the_route_the_quiz_and_the_notes(app: Recorded) -> None:
+    """The parts the route adds, in the states a class meets: a route chosen (sections folded,
+    their buttons shown), a question answered wrong, the teacher notes open."""
+    page = app.page
+    page.check("#routes input[value=demo]")
+    page.check("#quiz-target input[value='0']")
+    page.click("#quiz-target .quiz-check")
+    page.evaluate("() => { document.querySelector('#teacher-notes').open = true; }")
+    parts = [".page-header", "#sweep", "#recap", "#teacher-notes"]
+    try:
+        found = {sel: violations(page, sel) for sel in parts}
+        assert {k: v for k, v in found.items() if v} == {}
+    finally:
+        page.check("#routes input[value=all]")
