@@ -60,7 +60,7 @@ def test_the_large_list_loads_its_shipped_model_then_trains_like_cpython(app) ->
     assert shown["data"] == "large" and shown["heldOut"]["held_out"] == pytest.approx(
         want["held_out"], abs=1e-9)
     assert page.is_visible("#stat-heldout-box")
-    assert page.inner_text("#n-names") == str(len(shipped["data"]["train"]))
+    assert page.inner_text("#n-names") == f"{len(shipped['data']['train']):,}"
     assert "data=large" in page.url
 
     page.click("#train-reset")

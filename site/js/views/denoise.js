@@ -108,11 +108,10 @@ export default class DenoiseView {
   async count() {
     await this.#try(async () => {
       this.el.shares.textContent = "Counting…";
-      const model = this.el.model.selectedOptions[0]?.textContent ?? this.el.model.value;
       const r = await this.#client.call("shares", { name: this.el.model.value, decode: this.decode() });
       this.counted = r;
       const pct = (k) => `${(100 * r.shares[k]).toFixed(1)}%`;
-      this.el.shares.textContent = `Of ${r.n.toLocaleString("en")} names from the ${model} at these settings: ` +
+      this.el.shares.textContent = `Of ${r.n.toLocaleString("en")} names this model samples at these settings: ` +
         `${pct("training")} training names, ${pct("held-out")} held-out names` +
         (r.held_out_items ? "" : " (this model's list holds none out)") + `, ${pct("new")} new.`;
     });

@@ -278,7 +278,7 @@ export default class TrainView {
   async #showModel(info) {
     this.#samples = 0;
     this.el.params.textContent = info.params.toLocaleString("en");
-    this.el.names.textContent = String(info.train_items.length);
+    this.el.names.textContent = info.train_items.length.toLocaleString("en");
     this.#chart.clear();
     this.el.timeline.replaceChildren();
     this.#stats({ step: info.step, examples_per_s: null, loss: null });
