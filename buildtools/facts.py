@@ -90,7 +90,41 @@ def compute(frames: dict, defaults: dict) -> dict[str, str]:
         "studies.ar.bits.heldout": f"{lik['ar']['bits_per_char']:.2f}",
         "studies.diffusion.bits.heldout": f"{lik['diffusion']['bits_per_char']:.2f}",
         **_time_study(frames),
+        **_large(frames, d),
     }
+    return out
+
+
+def _percent(x: float) -> str:
+    """0.214 -> "21%", 0.003 -> "0.3%", 0.998 -> "99.8%": a share as the prose states it,
+    with a decimal where whole percents would say none or all when it is not."""
+    p = 100 * x
+    whole = f"{p:.0f}"
+    if (whole in ("0", "100") and p not in (0, 100)) or (p < 10 and whole != "0" and p != round(p)):
+        return f"{p:.1f}%"
+    return f"{whole}%"
+
+
+def _large(frames: dict, d: dict) -> dict[str, str]:
+    """The large list (section IV's data menu) and the count of copied names (section V)."""
+    big = frames["large"]
+    sh = frames["shares"]
+    out = {
+        "large.count": f"{big['train_n'] + big['held_out_n']:,}",
+        "large.train": f"{big['train_n']:,}",
+        "large.held_out": f"{big['held_out_n']:,}",
+        "large.held_out.percent": _percent(d["datasets"]["large"]["val_frac"]),
+        "large.length": str(big["info"]["layout"]["a_len"]),
+        "large.steps": f"{big['info']['step']:,}",
+        "large.loss.training": f"{big['losses']['training']:.3f}",
+        "large.loss.held_out": f"{big['losses']['held_out']:.3f}",
+        "large.floor": f"{big['floor']['value']:.3f}",
+        "shares.n": f"{d['page']['shares_n']:,}",
+        "shares.temperature": f"{sh['temperature']:g}",
+    }
+    for which in ("small", "large"):
+        for k in ("training", "held-out", "new"):
+            out[f"shares.{which}.{k}"] = _percent(sh[which]["shares"][k])
     return out
 
 

@@ -18,6 +18,8 @@ LINKED_FUNCTIONS = ("generate.reveal", "diffusion.corrupt", "model.forward", "tr
            "sampling.Decoder.run", "train.Trainer.run", "generate.translate", "compare.race",
            "sampling.Decoder._choose", "sweep.sweep", "compare.infill",
            "evaluate.diffusion_nll_bound", "compare.pass_cost", "sampling.schedule")
+SHARES_TEMPERATURE = 0.8  # section V's count of training / held-out / new names (the page's
+#                          default temperature, which the issue's measurement used)
 SWEEP_N = 300  # decodes per point at build time (a few tenths of a second per model)
 INFILL = "r??ul"
 TRANSLATE_WORDS = ("hello", "water", "moon")
@@ -80,7 +82,25 @@ def compute(repo: Path) -> dict:
     }
     out["marginals"] = api.one_pass_marginals("frames-names",
                                               out["sweep"]["names"]["glued"]["examples"])
+    out["large"] = _large(api, ckpt)
+    out["shares"] = {"small": api.shares("frames-names", None,
+                                         {"temperature": SHARES_TEMPERATURE}),
+                     "large": api.shares("frames-large", None,
+                                         {"temperature": SHARES_TEMPERATURE}),
+                     "temperature": SHARES_TEMPERATURE}
     return out
+
+
+def _large(api, ckpt: Path) -> dict:
+    """Section IV's large list: the shipped model of it, its two losses and its floors (the
+    floors are Monte Carlo, seconds of Python: the page takes them from here)."""
+    api.load("frames-large", (ckpt / "names-large.json").read_text(), dataset="large")
+    info = api.info("frames-large")
+    return {"info": {k: info[k] for k in ("params", "layout", "step", "dataset")},
+            "train_n": len(info["train_items"]), "held_out_n": len(info["val_items"]),
+            "losses": api.held_out_loss("frames-large"),
+            "floor": api.loss_floor("frames-large"),
+            "floor_by_t": api.loss_floor_by_t("frames-large")}
 
 
 def write(path: Path, repo: Path) -> dict:

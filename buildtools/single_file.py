@@ -49,7 +49,9 @@ from buildtools.bundle import Build, Bundle, bundle
 Log = Callable[[str], None]
 
 FILE_NAME = "pytoy-explainer.html"
-LIMIT = 12_000_000  # bytes: the whole file, what a teacher copies to a USB stick
+# bytes: the whole file, what a teacher copies to a USB stick. 12,000,000 until the shipped model
+# of the large names list (data/checkpoints/names-large.json, 640 kB embedded) came in
+LIMIT = 12_700_000
 GZIP_LEVEL = 9
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -62,7 +64,9 @@ BUDGETS: dict[str, int] = {
     # 60,000 until pytoy outgrew it (65 kB) and took dispatch.py; 75,000 until the beliefs,
     # the loss by t and the one-pass marginals (77 kB)
     "pytoy wheel": 90_000,
-    "data": 1_100_000,
+    # 1,100,000 until the large list's checkpoint (its 62k weights as float64: 640 kB embedded;
+    # without its optimiser state, which would double it)
+    "data": 1_760_000,
     "vendored JS/CSS": 460_000,  # katex.mjs is most of it
     "page (HTML, JS, CSS, loader)": 420_000,  # inline CSS, KaTeX's fonts as data: URIs (371 kB)
 }

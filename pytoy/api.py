@@ -29,6 +29,8 @@ class Session:
     dataset: data.Dataset  # the training items, encoded
     trainer: Trainer
     probe: evaluate.Probe | None = None  # loss_by_t's fixed draws, made at its first call
+    held_out: data.Dataset | None = None  # the held-out split, encoded (None if there is none)
+    held_out_probe: evaluate.Probe | None = None  # its fixed draws, made at the first call
 
 
 _sessions: dict[str, Session] = {}
@@ -58,21 +60,34 @@ def _session(name: str) -> Session:
         raise KeyError(f"no model named {name!r}; create or load one first") from None
 
 
-def _attach(name: str, b: Bundle, ds: data.Dataset, settings: TrainSettings) -> dict:
+def _attach(name: str, b: Bundle, ds: data.Dataset, settings: TrainSettings,
+            held_out: data.Dataset | None = None) -> dict:
     trainer = Trainer(b.params, b.cfg, ds.tokens, b.layout.maskable(), settings,
                       step=b.steps)
     trainer.history = b.history  # one list: the bundle's history grows as it trains
     if b.resume is not None:  # a version-2 checkpoint: continue exactly where it stopped
         trainer.opt.velocity[...] = b.resume.velocity
         trainer.rng.bit_generator.state = b.resume.rng
-    _sessions[name] = Session(b, ds, trainer)
+    _sessions[name] = Session(b, ds, trainer, held_out=held_out)
     return info(name)
 
 
 def create(name: str, task: str = "names", arch: str = "diffusion", text: str | None = None,
            model: dict | None = None, train: dict | None = None, val_frac: float | None = None,
-           split_seed: int = 0) -> dict:
-    """A fresh model for a dataset (the shipped one, or `text` in the same format)."""
+           split_seed: int = 0, dataset: str | None = None) -> dict:
+    """A fresh model for a dataset (the shipped one, or `text` in the same format).
+
+    `dataset` names one of the names model's datasets (defaults DATASETS): its held-out
+    share and split seed come from the table, and the model is labelled with it. The page
+    passes the file's `text` (Python in the browser has no data files); CPython reads it.
+    """
+    if dataset is not None:
+        if task != "names" or val_frac is not None:
+            raise ValueError("a named dataset is for the names model and sets its own split")
+        d = data.dataset(dataset)
+        val_frac, split_seed = d["val_frac"], d["split_seed"]
+        if text is None:
+            text = data.dataset_path(dataset).read_text(encoding="utf-8")
     items = data.parse_lines(text if text is not None else data.default_path(task).read_text(),
                              task)
     full = data.build(items, task)
@@ -82,16 +97,19 @@ def create(name: str, task: str = "names", arch: str = "diffusion", text: str | 
     b = new(full, **{**_settings(model, "model"), "arch": arch})
     b.train_items = [item_text(q, a) for q, a in ds.items]
     b.val_items = [item_text(*items[i]) for i in val_idx]
+    b.dataset = dataset or ""
     settings = TrainSettings(**_settings(train, "train"))
     b.train = settings.to_json()
-    return _attach(name, b, ds, settings)
+    return _attach(name, b, ds, settings, full.subset(val_idx) if len(val_idx) else None)
 
 
-def load(name: str, ckpt: dict | str, task: str | None = None, arch: str | None = None) -> dict:
+def load(name: str, ckpt: dict | str, task: str | None = None, arch: str | None = None,
+         dataset: str | None = None) -> dict:
     """Load a checkpoint (a dict or JSON text); on any error the current model is kept.
 
-    `task` and `arch`, when given, are what the caller expects: a translator imported where
-    a names model belongs is refused with a message, not loaded.
+    `task`, `arch` and `dataset`, when given, are what the caller expects: a translator
+    imported where a names model belongs, or a model of the large list where the small one's
+    belongs, is refused with a message, not loaded (see `slot`).
     """
     try:
         d = json.loads(ckpt) if isinstance(ckpt, str) else ckpt
@@ -102,7 +120,8 @@ def load(name: str, ckpt: dict | str, task: str | None = None, arch: str | None 
         raise checkpoint.CheckpointError(f"not a checkpoint: the file is not JSON ({what})"
                                          ) from None
     b = checkpoint.from_dict(d)
-    for what, want, got in (("task", task, b.task), ("kind of model", arch, b.cfg.arch)):
+    for what, want, got in (("task", task, b.task), ("kind of model", arch, b.cfg.arch),
+                            ("data", dataset, slot(b))):
         if want is not None and got != want:
             raise checkpoint.CheckpointError(f"this checkpoint's {what} is {got}; this section "
                                              f"needs {want}")
@@ -110,8 +129,18 @@ def load(name: str, ckpt: dict | str, task: str | None = None, arch: str | None 
     if not items:
         raise checkpoint.CheckpointError("checkpoint lists no training items")
     ds = data.build(items, b.task, b.vocab, b.layout)
+    val = data.parse_lines("\n".join(b.val_items), b.task) if b.val_items else []
     settings = TrainSettings(**_settings(b.train, "train"))
-    return _attach(name, b, ds, settings)
+    return _attach(name, b, ds, settings,
+                   data.build(val, b.task, b.vocab, b.layout) if val else None)
+
+
+def slot(b: Bundle) -> str:
+    """Which of the names model's datasets a model belongs with: the one it is labelled with,
+    else the default (the small list's place is also that of a reader's own list)."""
+    if b.task != "names":
+        return ""
+    return b.dataset or default("data", "names")
 
 
 def export(name: str) -> dict:
@@ -130,7 +159,7 @@ def info(name: str) -> dict:
             "shapes": {k: list(v) for k, v in param_shapes(b.cfg).items()},
             "vocab": b.vocab.to_json(), "layout": b.layout.to_json(),
             "step": s.trainer.step, "train": s.trainer.settings.to_json(),
-            "train_items": b.train_items, "val_items": b.val_items,
+            "train_items": b.train_items, "val_items": b.val_items, "dataset": slot(b),
             "last_loss": b.history[-1] if b.history else None}
 
 
@@ -155,12 +184,48 @@ def history(name: str) -> list[float]:
 
 def sample(name: str, n: int = 1, decode: dict | None = None, template: str | None = None,
            record: bool = True) -> list[dict]:
+    """n names (see generate.sample), each marked against the data: `mark` is "training",
+    "held-out" or "new" (data.mark), `in_training_set` whether it is a training name."""
     s = _session(name)
     out = generate.sample(s.bundle, n, decode_settings(decode), template, record)
-    known = set(s.bundle.train_items)
+    train, held_out = set(s.bundle.train_items), set(s.bundle.val_items)
     for tl in out:
-        tl["in_training_set"] = tl["text"] in known
+        tl["in_training_set"] = tl["text"] in train
+        tl["mark"] = data.mark(tl["text"], train, held_out)
     return out
+
+
+def shares(name: str, n: int | None = None, decode: dict | None = None) -> dict:
+    """How many of n sampled names are training names, held-out names or new (section V's
+    count: does the model copy its list?). n defaults to the page's `shares_n`; the names
+    are sampled as `sample` does, without timelines."""
+    n = DEFAULTS["page"]["shares_n"] if n is None else int(n)
+    if not 1 <= n <= generate.MAX_SAMPLES:
+        raise ValueError(f"n must be between 1 and {generate.MAX_SAMPLES}, got {n}")
+    marks = [tl["mark"] for tl in sample(name, n, decode, record=False)]
+    counts = {k: marks.count(k) for k in ("training", "held-out", "new")}
+    return {"n": n, "counts": counts, "shares": {k: c / n for k, c in counts.items()},
+            "held_out_items": len(_session(name).bundle.val_items)}
+
+
+def held_out_loss(name: str) -> dict:
+    """The `all` loss on a fixed probe of the held-out names (evaluate.probe_set, the same
+    draws at every call), beside the same on the training names' probe: the gap between the
+    two is what learning the list by heart, rather than names in general, costs. None for
+    `held_out` when nothing is held out. One forward pass each; diffusion models only."""
+    s = _session(name)
+    b = s.bundle
+    if b.cfg.arch != "diffusion":
+        raise ValueError(f"the held-out loss needs a diffusion model; {name!r} is {b.cfg.arch}")
+    if s.probe is None:
+        s.probe = evaluate.probe_set(s.dataset.tokens, b.layout.maskable(), b.vocab.mask_id)
+    if s.held_out is not None and s.held_out_probe is None:
+        s.held_out_probe = evaluate.probe_set(s.held_out.tokens, b.layout.maskable(),
+                                              b.vocab.mask_id)
+    train = evaluate.loss_by_t(b.params, b.cfg, s.probe)["loss"]
+    held = (None if s.held_out_probe is None
+            else evaluate.loss_by_t(b.params, b.cfg, s.held_out_probe)["loss"])
+    return {"step": s.trainer.step, "training": train, "held_out": held}
 
 
 def translate(name: str, words: list[str], decode: dict | None = None) -> list[dict]:

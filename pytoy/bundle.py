@@ -38,6 +38,7 @@ class Bundle:
     train_items: list[str] = field(default_factory=list)  # words (or "q>a") trained on
     val_items: list[str] = field(default_factory=list)  # the held-out split
     resume: Resume | None = None  # optimiser and random state, to continue training exactly
+    dataset: str = ""  # the named dataset (defaults DATASETS) it was made for; "" for any other
 
     @property
     def task(self) -> str:

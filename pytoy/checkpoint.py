@@ -10,6 +10,9 @@ trainer's random state (PCG64's 128-bit integers as decimal strings, since a bro
 JSON numbers would round them) and the loss history unrounded. Version-1 files (the
 format before it, still in readers' browsers and downloads) load as before: their model
 continues from its weights with fresh momentum and random draws.
+
+`data.name`, when present, names the page's dataset the model was made for (`small`,
+`large`: defaults.DATASETS), so the page never applies a model to the other list.
 """
 
 from __future__ import annotations
@@ -78,6 +81,8 @@ def to_dict(b: Bundle) -> dict:
         "train": b.train,
         "data": {"sha256": b.data_sha256, "train": b.train_items, "val": b.val_items},
     }
+    if b.dataset:  # which of the page's datasets: it keeps a model of each apart
+        out["data"]["name"] = b.dataset
     if b.resume is not None:
         out["resume"] = {"velocity": encode_array(b.resume.velocity),
                          "rng": encode_rng(b.resume.rng)}
@@ -122,7 +127,7 @@ def from_dict(d: object) -> Bundle:
             resume = Resume(velocity, decode_rng(d["resume"]["rng"]))
         return Bundle(cfg, params, vocab, layout, history, dict(d.get("train", {})),
                       str(data.get("sha256", "")), list(data.get("train", [])),
-                      list(data.get("val", [])), resume)
+                      list(data.get("val", [])), resume, str(data.get("name", "")))
     except CheckpointError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as e:

@@ -81,6 +81,9 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="train a model and save it as a JSON checkpoint")
     t.add_argument("task", choices=data.TASKS)
     t.add_argument("--data", help="newline-separated file (default: the shipped dataset)")
+    t.add_argument("--dataset", choices=list(DEFAULTS["datasets"]),
+                   help="one of the page's names datasets, with its own held-out split "
+                        "(instead of --data and --val-frac)")
     _flag(t, "--arch", "model", "arch")
     _flag(t, "--loss", "train", "loss")
     _flag(t, "--steps", "train_steps", "names", default=None,
@@ -93,6 +96,9 @@ def parser() -> argparse.ArgumentParser:
     _flag(t, "--seed", "train", "seed", help="seeds the weights, the batches and the split")
     _flag(t, "--val-frac", "data", "val_frac")
     t.add_argument("--out", required=True, help="checkpoint path to write")
+    t.add_argument("--weights-only", action="store_true",
+                   help="leave out the optimiser's state: half the size, but training it "
+                        "further starts with fresh momentum and random draws")
     t.add_argument("--json", action="store_true")
 
     s = sub.add_parser("sample", help="generate names, printing each (or its timeline)")
@@ -140,7 +146,13 @@ def cmd_train(args) -> dict:
              "time_input": not args.no_time}
     train = {"lr": args.lr, "batch": args.batch, "momentum": args.momentum, "loss": args.loss,
              "seed": args.seed}
-    api.create("cli", args.task, args.arch, text, model, train, args.val_frac, args.seed)
+    if args.dataset is not None:
+        if args.data or args.val_frac != default("data", "val_frac"):
+            raise data.DataError("--dataset brings its own file and split: drop --data and "
+                                 "--val-frac")
+        api.create("cli", args.task, args.arch, None, model, train, dataset=args.dataset)
+    else:
+        api.create("cli", args.task, args.arch, text, model, train, args.val_frac, args.seed)
     steps = default("train_steps", args.task) if args.steps is None else args.steps
     every = max(steps // 20, DEFAULTS["chunk"])
     done = 0
@@ -150,6 +162,8 @@ def cmd_train(args) -> dict:
         _progress(f"step {done:>7}/{steps}  loss {r['loss']:.4f}  "
                   f"{r['examples_per_s']:,.0f} examples/s")
     out = api.export("cli")
+    if args.weights_only:
+        out.pop("resume", None)
     Path(args.out).write_text(json.dumps(out, separators=(",", ":")) + "\n")
     info = api.info("cli")
     return {"out": args.out, "steps": info["step"], "params": info["params"],

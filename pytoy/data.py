@@ -211,9 +211,32 @@ def split(n: int, val_frac: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 def default_path(task: str) -> Path:
     """The shipped dataset for a task."""
+    return _shipped("names.txt" if task == "names" else "en-hi.txt")
+
+
+def _shipped(name: str) -> Path:
     here = Path(__file__).resolve().parent
-    name = "names.txt" if task == "names" else "en-hi.txt"
     for base in (here.parent / "data", here / "data"):
         if (base / name).exists():
             return base / name
     raise DataError(f"shipped dataset {name} not found")
+
+
+def dataset(key: str) -> dict:
+    """One of the names model's datasets (defaults.DATASETS): file, val_frac, split_seed, …"""
+    from .defaults import DEFAULTS
+
+    table = DEFAULTS["datasets"]
+    if key not in table:
+        raise DataError(f"unknown dataset {key!r}; choose one of {', '.join(table)}")
+    return table[key]
+
+
+def dataset_path(key: str) -> Path:
+    """The file of a named dataset, in this checkout (CPython; the page fetches its copy)."""
+    return _shipped(Path(dataset(key)["file"]).name)
+
+
+def mark(word: str, train: set[str], held_out: set[str]) -> str:
+    """"training", "held-out" or "new": where a sampled word stands against the data."""
+    return "training" if word in train else "held-out" if word in held_out else "new"

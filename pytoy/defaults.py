@@ -87,6 +87,21 @@ DEFAULTS: dict[str, Any] = {
     },
     "data": {
         "val_frac": _number(0.0, 0.0, 0.99, 0.01, about="fraction of the data held out"),
+        # section IV's menu: which of DATASETS below the names model trains on
+        "names": _choice("small", {
+            "small": "the names the article is built on: few enough to learn by heart",
+            "large": "a long list of Indian first names, a fixed share held out to test on",
+        }, url="data", about="the names model's data"),
+    },
+    # the names model's datasets: the file (also the site's asset), the share held out (drawn
+    # by data.split with split_seed, so every run holds out the same names), the shipped
+    # checkpoint (scripts/make_checkpoints.sh) and where the page keeps a reader's model of it
+    "datasets": {
+        "small": {"file": "data/names.txt", "val_frac": 0.0, "split_seed": 0,
+                  "checkpoint": "data/checkpoints/names.json", "store": "model:names"},
+        "large": {"file": "data/names-large.txt", "val_frac": 0.1, "split_seed": 0,
+                  "checkpoint": "data/checkpoints/names-large.json",
+                  "store": "model:names-large"},
     },
     "chunk": 25,  # training steps per progress report
     # the loss by noise level (floor.floor_by_t, evaluate.loss_by_t, section IV's second chart)
@@ -105,6 +120,7 @@ DEFAULTS: dict[str, Any] = {
         "edit_draws": 6,  # section XIV's corrupt: draws of the word, seeds 0, 1, …
         "edit_t": 0.3,  # … at this noise level
         "edit_steps": 3,  # section XIV's schedule: the passes its sample decodes in (seed 0)
+        "shares_n": 1000,  # section V's count: names sampled to measure training/held-out/new
     },
     # the reserved symbols (vocab.py): every vocabulary ends [letters…, (sep,) pad, mask]
     "symbols": {"pad": "_", "mask": "?", "sep": ">"},

@@ -170,7 +170,7 @@ def test_section_five_scrubber_shows_exactly_step_k(app: Recorded) -> None:
     page.click("#denoise-grid-run")
     page.wait_for_function("() => document.querySelectorAll('#denoise-grid li').length === 12")
     badges = page.eval_on_selector_all("#denoise-grid .badge", "e => e.map(b => b.textContent)")
-    assert set(badges) <= {"from the training set", "new"}
+    assert set(badges) <= {"training name", "held-out name", "new"}
 
 
 def test_section_six_shows_the_python_that_runs(app: Recorded) -> None:

@@ -95,6 +95,39 @@ def test_each_figure_is_what_pytoy_says_directly(figures: dict[str, str]) -> Non
         assert figures[f"studies.t.bits.{arm}"] == f"{bits:.2f}"
 
 
+def test_the_large_list_and_the_copy_counts_are_what_the_files_say(figures: dict[str, str]
+                                                                   ) -> None:
+    """The large list's sizes from its file; the shares from 1,000 names sampled from each
+    shipped checkpoint at temperature 0.8, marked here against the data files."""
+    big = [w for w in (REPO / "data" / "names-large.txt").read_text(encoding="utf-8").split()]
+    frac = DEFAULTS["datasets"]["large"]["val_frac"]
+    held_n = round(frac * len(big))
+    ckpt = json.loads((REPO / "data" / "checkpoints" / "names-large.json").read_text())
+    api.load("facts-large", ckpt)
+    losses = api.held_out_loss("facts-large")
+    assert {k: figures[k] for k in ("large.count", "large.train", "large.held_out",
+                                    "large.held_out.percent", "large.length", "large.steps",
+                                    "large.loss.training", "large.loss.held_out",
+                                    "shares.n", "shares.temperature")} == {
+        "large.count": f"{len(big):,}", "large.train": f"{len(big) - held_n:,}",
+        "large.held_out": str(held_n), "large.held_out.percent": f"{100 * frac:.0f}%",
+        "large.length": str(max(map(len, big))), "large.steps": f"{len(ckpt['history']['loss']):,}",
+        "large.loss.training": f"{losses['training']:.3f}",
+        "large.loss.held_out": f"{losses['held_out']:.3f}",
+        "shares.n": "1,000", "shares.temperature": "0.8"}
+    small = (REPO / "data" / "names.txt").read_text(encoding="utf-8").split()
+    api.load("facts-small", (REPO / "data" / "checkpoints" / "names.json").read_text())
+    for which, name, words in (("small", "facts-small", small), ("large", "facts-large", big)):
+        held = set(ckpt["data"]["val"]) if which == "large" else set()
+        texts = [t["text"] for t in api.sample(name, 1000, {"temperature": 0.8}, record=False)]
+        count = {"training": sum(t in set(words) - held for t in texts),
+                 "held-out": sum(t in held for t in texts)}
+        count["new"] = 1000 - count["training"] - count["held-out"]
+        for k, c in count.items():
+            assert figures[f"shares.{which}.{k}"] == facts._percent(c / 1000)
+    assert facts._percent(0.998) == "99.8%" and facts._percent(0.214) == "21%"
+
+
 def test_the_built_page_has_every_figure_filled(figures: dict[str, str]) -> None:
     page = sections.assemble((SITE / "index.html").read_text(encoding="utf-8"),
                              sections.load(SITE), SITE, figures)

@@ -33,11 +33,17 @@ export class KeptModel {
   }
 
   /** The model kept by an earlier visit, loaded into the worker: its info (api.load), or null
-   *  if none is kept. Throws pytoy's message if it cannot be loaded (see `unreadable`). */
-  async restore(client) {
+   *  if none is kept. Throws pytoy's message if it cannot be loaded (see `unreadable`), e.g.
+   *  when it is not what `expect` says (api.load refuses, and the stored model stays). */
+  async restore(client, expect = {}) {
     const ckpt = store.load(this.key);
     if (!ckpt) return null;
-    return client.call("load", { name: this.name, ckpt });
+    return client.call("load", { name: this.name, ckpt, ...expect }); // expect: {task, arch, dataset}
+  }
+
+  /** Whether this browser keeps one (without loading it). */
+  has() {
+    return store.has(this.key);
   }
 
   /** What to show when the kept model could not be loaded, and what the page does `instead`. */

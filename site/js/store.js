@@ -30,3 +30,12 @@ export function forget(key) {
     return false;
   }
 }
+
+/** Whether `key` is stored (without parsing it: a checkpoint is a megabyte of text). */
+export function has(key) {
+  try {
+    return localStorage.getItem(PREFIX + key) !== null;
+  } catch {
+    return false;
+  }
+}

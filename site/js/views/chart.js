@@ -1,5 +1,6 @@
 // The live loss chart (uPlot): the loss of every training batch (faint), its running
-// average (bold) and the loss floor (dashed). uPlot draws on a canvas, so its colours come
+// average (bold), the loss floor (dashed) and, for a list with held-out names, the held-out
+// loss after each chunk (dotted). uPlot draws on a canvas, so its colours come
 // from the CSS custom properties in css/base.css, read again when the colour scheme changes.
 // Without the library (it failed to load: charts.js) the chart keeps its data and its area
 // says what failed and where the same numbers are; training goes on exactly as before.
@@ -16,6 +17,7 @@ export class LossChart {
   #losses = [];
   #smooth = [];
   #floor = null;
+  #heldOut = null; // step -> held-out loss, or null when the data holds none out
 
   /**
    * `uPlot` is the library's default export, loaded by main.js through the asset map, or
@@ -46,7 +48,28 @@ export class LossChart {
     this.#draw();
   }
 
+  /** Whether the model has held-out names (a held-out series is drawn); clears its points. */
+  heldOut(on) {
+    const had = this.#heldOut !== null;
+    this.#heldOut = on ? new Map() : null;
+    if (had !== on) this.#build();
+    else this.#draw();
+  }
+
+  /** The held-out loss at `step` (api.held_out_loss), drawn where the training line is. */
+  addHeldOut(step, loss) {
+    if (!this.#heldOut) return;
+    this.#heldOut.set(step, loss);
+    this.#draw();
+  }
+
+  /** [[step, loss], …]: the held-out points the chart holds (for tests and the curious). */
+  get heldOutPoints() {
+    return this.#heldOut ? [...this.#heldOut] : [];
+  }
+
   clear() {
+    this.#heldOut &&= new Map();
     this.#steps = [];
     this.#losses = [];
     this.#smooth = [];
@@ -56,7 +79,9 @@ export class LossChart {
   #data() {
     const xs = this.#steps.length ? [0, ...this.#steps] : [0, 100];
     const pad = (ys) => [null, ...(ys.length ? ys : [null])];
-    return [xs, pad(this.#losses), pad(this.#smooth), xs.map(() => this.#floor)];
+    const out = [xs, pad(this.#losses), pad(this.#smooth), xs.map(() => this.#floor)];
+    if (this.#heldOut) out.push(xs.map((x) => this.#heldOut.get(x) ?? null));
+    return out;
   }
 
   #draw() {
@@ -76,6 +101,8 @@ export class LossChart {
         { label: "batch loss", stroke: color("--chart-raw"), width: 1, points: { show: false } },
         { label: "average", stroke: color("--chart-loss"), width: 2, points: { show: false } },
         { label: "floor", stroke: color("--chart-floor"), width: 1.5, dash: [6, 4], points: { show: false } },
+        ...(this.#heldOut ? [{ label: "held-out", stroke: color("--chart-heldout"), width: 2, dash: [2, 3],
+                               spanGaps: true, points: { show: true, size: 5 } }] : []),
       ],
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },

@@ -1,7 +1,8 @@
 // "Denoise step by step": temperature, steps and strategy go to api.sample; the
 // returned timeline is drawn one row per step, with a scrubber that shows exactly step k
-// (0 = the all-? start). "Sample N" (the table's page size) fills a grid of names, each marked "from the training
-// set" or "new". The model is the shipped checkpoint, or the reader's (the train section's).
+// (0 = the all-? start). "Sample N" (the table's page size) fills a grid of names, each marked by pytoy
+// "training name", "held-out name" or "new"; "Count N" has pytoy count the three among its
+// table's `shares_n` names at the same settings. The model is the shipped checkpoint, or the reader's (the train section's).
 // Strategy, steps and temperature are shareable settings (settings.js): read from the URL or
 // this browser at start, written back whenever they change. Their menus and bounds come from
 // pytoy's settings table (the build fills the controls).
@@ -10,7 +11,7 @@ import { attempt, download, el, readNumber } from "../dom.js";
 import { ref } from "../sections.js";
 import { applySetting } from "../settings.js";
 import { page } from "../table.js";
-import { renderTimeline } from "./timeline.js";
+import { MARKS, renderTimeline } from "./timeline.js";
 
 export default class DenoiseView {
   #client = null;
@@ -26,7 +27,9 @@ export default class DenoiseView {
     this.el = { model: $("#denoise-model"), strategy: $("#denoise-strategy"), steps: $("#denoise-steps"),
                 temperature: $("#denoise-temperature"), run: $("#denoise-run"), grid: $("#denoise-grid"),
                 gridRun: $("#denoise-grid-run"), scrub: $("#denoise-scrub"), scrubOut: $("#denoise-scrub-out"),
-                frame: $("#denoise-frame"), timeline: $("#denoise-timeline"), message: $("#denoise-message") };
+                frame: $("#denoise-frame"), timeline: $("#denoise-timeline"), message: $("#denoise-message"),
+                count: $("#denoise-count"), shares: $("#denoise-shares") };
+    this.el.count.addEventListener("click", () => this.count());
     this.el.run.addEventListener("click", () => this.sample());
     this.el.gridRun.addEventListener("click", () => this.grid());
     root.querySelector("#denoise-download").addEventListener("click", () =>
@@ -40,7 +43,7 @@ export default class DenoiseView {
     this.showGrid(frames.samples);
     this.#enable(false);
     this.el.model.querySelector("option[value=names]").disabled = true; // until the train section has a model
-    events.on("own-model", ({ step }) => this.setOwnModel(step));
+    events.on("own-model", ({ step, data }) => this.setOwnModel(step, data));
   }
 
   get shown() {
@@ -73,14 +76,14 @@ export default class DenoiseView {
   }
 
   #enable(on) {
-    for (const k of ["run", "gridRun", "model", "strategy", "steps", "temperature"]) this.el[k].disabled = !on;
+    for (const k of ["run", "gridRun", "count", "model", "strategy", "steps", "temperature"]) this.el[k].disabled = !on;
   }
 
   /** The train section has the reader's model, trained `step` steps. */
-  setOwnModel(step) {
+  setOwnModel(step, data) {
     const opt = this.el.model.querySelector("option[value=names]");
     opt.disabled = false;
-    opt.textContent = `your model (section ${ref("train")}, step ${step})`;
+    opt.textContent = `your model (section ${ref("train")}, ${data} list, step ${step})`;
   }
 
   decode() {
@@ -98,6 +101,19 @@ export default class DenoiseView {
   async grid() {
     await this.#try(async () => {
       this.showGrid(await this.#client.call("sample", { name: this.el.model.value, n: page("grid"), decode: this.decode() }));
+    });
+  }
+
+  /** pytoy counts training / held-out / new names among `shares_n` samples (api.shares). */
+  async count() {
+    await this.#try(async () => {
+      this.el.shares.textContent = "Counting…";
+      const r = await this.#client.call("shares", { name: this.el.model.value, decode: this.decode() });
+      this.counted = r;
+      const pct = (k) => `${(100 * r.shares[k]).toFixed(1)}%`;
+      this.el.shares.textContent = `Of ${r.n.toLocaleString("en")} names this model samples at these settings: ` +
+        `${pct("training")} training names, ${pct("held-out")} held-out names` +
+        (r.held_out_items ? "" : " (this model's list holds none out)") + `, ${pct("new")} new.`;
     });
   }
 
@@ -120,10 +136,13 @@ export default class DenoiseView {
   }
 
   showGrid(timelines) {
-    this.el.grid.replaceChildren(...timelines.map((t) => el("li", { className: t.in_training_set ? "seen" : "new" },
-      el("span", { className: "sampled-name" }, t.text || "(empty)"),
-      el("span", { className: `badge ${t.in_training_set ? "seen" : "new"}` },
-         t.in_training_set ? "from the training set" : "new"))));
+    this.el.grid.replaceChildren(...timelines.map((t) => {
+      const mark = t.mark ?? (t.in_training_set ? "training" : "new");
+      const [kind, words] = MARKS[mark];
+      return el("li", { className: kind, dataset: { mark } },
+        el("span", { className: "sampled-name" }, t.text || "(empty)"),
+        el("span", { className: `badge ${kind}`, title: words }, words.split(":")[0]));
+    }));
   }
 
   #try(work) {

@@ -58,6 +58,13 @@ export function renderTimeline(root, timeline, { upto = Infinity, verdict = true
   root.dataset.text = timeline.text;
 }
 
+/** A sampled name's mark (api.sample's `mark`, data.mark) -> [badge class, words]. */
+export const MARKS = {
+  training: ["seen", "training name"],
+  "held-out": ["held-out", "held-out name: not trained on, but in the list"],
+  new: ["new", "new: in neither the training names nor the held-out ones"],
+};
+
 function verdictLine(timeline) {
   const p = document.createElement("p");
   p.className = "verdict";
@@ -65,7 +72,8 @@ function verdictLine(timeline) {
   name.className = "sampled-name";
   name.textContent = timeline.text;
   p.append(name, " ");
-  if ("in_training_set" in timeline) {
+  if ("mark" in timeline) p.append(badge(...MARKS[timeline.mark]));
+  else if ("in_training_set" in timeline) {
     p.append(badge(timeline.in_training_set ? "seen" : "new",
                    timeline.in_training_set ? "from the training set" : "new: not in the training set"));
   }
