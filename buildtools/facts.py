@@ -24,22 +24,15 @@ def word(n: int) -> str:
     return WORDS[n] if 0 <= n < len(WORDS) else f"{n:,}"
 
 
-def _mean_se(xs: list[float]) -> tuple[float, float]:
-    m = sum(xs) / len(xs)
-    var = sum((x - m) ** 2 for x in xs) / (len(xs) - 1)
-    return m, math.sqrt(var / len(xs))
-
-
 def _time_study(frames: dict) -> dict[str, str]:
     """The 'does the model need t?' study: per arm (with t, without), the mean gap to the
-    floor ± its standard error over the seeds, and the mean bits per letter."""
+    floor ± its standard error over the seeds, and the mean bits per letter (pytoy's
+    studies.time_input summaries)."""
     t = frames["studies"]["time_input"]
     out = {"studies.t.seeds": word(len(t["seeds"]))}
-    for flag, arm in ((True, "with"), (False, "without")):
-        rows = [r for r in t["rows"] if r["time_input"] is flag]
-        gap, se = _mean_se([r["gap"] for r in rows])
-        out[f"studies.t.gap.{arm}"] = f"{gap:.3f} ± {se:.3f}"
-        out[f"studies.t.bits.{arm}"] = f"{sum(r['bits_per_char'] for r in rows) / len(rows):.2f}"
+    for summary, arm in ((t["with_t"], "with"), (t["without_t"], "without")):
+        out[f"studies.t.gap.{arm}"] = f"{summary['gap_mean']:.3f} ± {summary['gap_se']:.3f}"
+        out[f"studies.t.bits.{arm}"] = f"{summary['bits_mean']:.2f}"
     return out
 
 

@@ -37,7 +37,7 @@ def _sources(api) -> dict[str, str]:
 
 def compute(repo: Path) -> dict:
     """Every precomputed frame, as plain JSON-ready data."""
-    from pytoy import api
+    from pytoy import api, studies
 
     ckpt = repo / "data" / "checkpoints"
     api.load("frames-names", (ckpt / "names.json").read_text())
@@ -80,6 +80,9 @@ def compute(repo: Path) -> dict:
                       "ar": api.pass_cost("frames-ar")},
         "studies": json.loads((repo / "data" / "studies.json").read_text()),
     }
+    # what the page says of the t study, decided here, not in the page's JS
+    study_t = out["studies"]["time_input"]
+    study_t["verdict"] = studies.time_verdict(study_t)
     out["marginals"] = api.one_pass_marginals("frames-names",
                                               out["sweep"]["names"]["glued"]["examples"])
     out["large"] = _large(api, ckpt)

@@ -78,3 +78,12 @@ def time_input(steps: int = 3000, seeds: tuple[int, ...] = (0, 1, 2), progress=N
 
     return {"steps": steps, "train": STUDY_TRAIN, "seeds": list(seeds), "rows": rows,
             "with_t": summary(True), "without_t": summary(False)}
+
+
+def time_verdict(study: dict) -> dict:
+    """Does t make a measurable difference? The gap without t minus the gap with it, and two
+    standard errors of that difference: under them, the seeds cannot tell the two apart."""
+    with_t, without_t = study["with_t"], study["without_t"]
+    difference = without_t["gap_mean"] - with_t["gap_mean"]
+    noise = 2.0 * float(np.hypot(with_t["gap_se"], without_t["gap_se"]))
+    return {"difference": difference, "noise": noise, "measurable": abs(difference) >= noise}

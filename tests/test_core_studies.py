@@ -46,3 +46,31 @@ def test_likelihood_study_reports_both_models_on_the_same_words():
         assert r[kind]["bits_per_char"] * chars * math.log(2) / 20 == pytest.approx(
             r[kind]["nats_per_word"], rel=1e-12)
     assert r["gap_bits_per_char"] == r["diffusion"]["bits_per_char"] - r["ar"]["bits_per_char"]
+
+
+def test_the_t_verdict_is_two_standard_errors_of_the_difference() -> None:
+    """Hand-worked: gaps 0.030 ± 0.004 with t and 0.050 ± 0.003 without differ by 0.020, and
+    two standard errors of the difference are 2·√(0.004² + 0.003²) = 0.010."""
+    v = studies.time_verdict({"with_t": {"gap_mean": 0.030, "gap_se": 0.004},
+                      "without_t": {"gap_mean": 0.050, "gap_se": 0.003}})
+    assert v["difference"] == pytest.approx(0.020) and v["noise"] == pytest.approx(0.010)
+    assert v["measurable"] is True
+    v = studies.time_verdict({"with_t": {"gap_mean": 0.030, "gap_se": 0.004},
+                      "without_t": {"gap_mean": 0.035, "gap_se": 0.003}})
+    assert v["measurable"] is False  # 0.005 < 0.010
+
+
+def test_the_shipped_t_study_makes_no_measurable_difference() -> None:
+    """The page says t makes no measurable difference: recomputed from the rows themselves."""
+    import json
+    import statistics
+
+    study = json.loads((DATA / "studies.json").read_text())["time_input"]
+    gaps = {flag: [r["gap"] for r in study["rows"] if r["time_input"] is flag]
+            for flag in (True, False)}
+    se = {f: statistics.stdev(g) / len(g) ** 0.5 for f, g in gaps.items()}
+    diff = statistics.mean(gaps[False]) - statistics.mean(gaps[True])
+    v = studies.time_verdict(study)
+    assert v["difference"] == pytest.approx(diff, abs=1e-12)
+    assert v["noise"] == pytest.approx(2 * (se[True] ** 2 + se[False] ** 2) ** 0.5, abs=1e-12)
+    assert v["measurable"] is False

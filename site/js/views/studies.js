@@ -1,7 +1,7 @@
 // Section XII: what learning every order costs (held-out bits per character: the diffusion
 // ELBO, the AR model's exact NLL, a unigram baseline) and whether the model needs t. The
-// numbers are data/studies.json, computed by scripts/run_studies.py with pytoy; nothing here
-// computes, it only lays them out.
+// numbers are data/studies.json, computed by scripts/run_studies.py with pytoy, and the verdict
+// on t pytoy's studies.time_verdict (frames.py); nothing here computes, it only lays them out.
 
 import { el } from "../dom.js";
 
@@ -50,24 +50,19 @@ export function renderStudies(root, studies) {
     `the AR model only ever predicts the next letter from the ones before it. It is not a cost of ` +
     `decoding in parallel — this bound scores one letter at a time — and part of it is the bound's own slack.`;
 
+  // each arm's mean gap ± its standard error and the verdict are pytoy's (studies.py)
   const t = studies.time_input;
-  const group = (flag) => t.rows.filter((r) => r.time_input === flag);
-  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const se = (xs) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1) / xs.length);
-  const summary = {};
-  const errors = {};
+  const arms = { true: t.with_t, false: t.without_t };
   $("#t-table tbody").replaceChildren(...[true, false].map((flag) => {
-    const gaps = group(flag).map((r) => r.gap);
-    summary[flag] = mean(gaps);
-    errors[flag] = se(gaps);
+    const gaps = t.rows.filter((r) => r.time_input === flag).map((r) => r.gap);
     return el("tr", {}, el("th", { scope: "row" }, flag ? "yes" : "no"),
-              el("td", {}, gaps.map(f3).join(", ")), el("td", {}, `${f3(mean(gaps))} ± ${f3(se(gaps))}`));
+              el("td", {}, gaps.map(f3).join(", ")),
+              el("td", {}, `${f3(arms[flag].gap_mean)} ± ${f3(arms[flag].gap_se)}`));
   }));
-  const diff = summary[false] - summary[true];
-  const noise = 2 * Math.hypot(errors[true], errors[false]); // two standard errors of the difference
-  const head = `Over ${t.seeds.length} seeds of ${t.steps} steps (batch ${t.train.batch}), the gap with t is ${f3(summary[true])} and ` +
-    `without it ${f3(summary[false])} nats per letter, a difference of ${f3(Math.abs(diff))}. `;
-  $("#t-verdict").textContent = head + (Math.abs(diff) < noise
+  const { difference: diff, noise, measurable } = t.verdict;
+  const head = `Over ${t.seeds.length} seeds of ${t.steps} steps (batch ${t.train.batch}), the gap with t is ${f3(t.with_t.gap_mean)} and ` +
+    `without it ${f3(t.without_t.gap_mean)} nats per letter, a difference of ${f3(Math.abs(diff))}. `;
+  $("#t-verdict").textContent = head + (!measurable
     ? `That is less than two standard errors (${f3(noise)}): for this model the count of ? already tells it ` +
       "what t would, and t makes no measurable difference. (This is a measurement of ours, not a rule for large models.)"
     : `That is more than two standard errors (${f3(noise)}): here t ${diff > 0 ? "helps" : "hurts"}.`);
