@@ -34,6 +34,7 @@ import pytest
 from buildtools import default_cache
 from buildtools.assets import missing_files
 from buildtools.serve import start_server, stop_server
+from pytoy.defaults import DEFAULTS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -52,6 +53,7 @@ CHROMIUM_ARGS = [
 ]
 # Generous ceilings for waits, so a slow machine is not a failure; tests never assert time.
 WAIT_MS = 180_000
+MORE = DEFAULTS["page"]["more"]  # the steps of section IV's "+… more" (pytoy's table)
 
 # Runs in every page before its own scripts: collect CSP violations and unhandled
 # rejections where the test can read them (window.__pytoyRecorder).
@@ -355,7 +357,7 @@ def copy_site(site_dir: Path, dest: Path, remove: list[str]) -> Path:
 
 
 def train_more(page: Page) -> None:
-    """Press section IV's "+500 more" and wait until that run has ended."""
+    """Press section IV's "+… more" (MORE steps) and wait until that run has ended."""
     page.click("#train-more")
     page.wait_for_selector("#train[data-training=true]")
     page.wait_for_selector("#train[data-training=false]")

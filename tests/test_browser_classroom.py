@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import REPO, Recorded, ready_page, train_more
+from tests.conftest import MORE, REPO, Recorded, ready_page, train_more
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -84,7 +84,7 @@ def test_checkpoint_round_trip_browser_cli_browser(app: Recorded, tmp_path: Path
         page.click("#train-export")
     path = tmp_path / "from-browser.json"
     info.value.save_as(path)
-    assert len(json.loads(path.read_text())["history"]["loss"]) == 500
+    assert len(json.loads(path.read_text())["history"]["loss"]) == MORE
     # the command line samples exactly what the page samples
     assert cli_samples(path, seed=11) == before
     # a different model in between, then the file back in: the same samples again
@@ -92,7 +92,7 @@ def test_checkpoint_round_trip_browser_cli_browser(app: Recorded, tmp_path: Path
     idle(page)
     assert samples(page, seed=11) != before
     assert import_file(page, path).startswith("Imported")
-    assert page.get_attribute("#train", "data-step") == "500"
+    assert page.get_attribute("#train", "data-step") == str(MORE)
     assert samples(page, seed=11) == before
 
 
@@ -234,7 +234,7 @@ def test_train_on_own_names_then_reload_then_back_to_the_shipped_list(
         page.reload()
         page.wait_for_selector("body[data-status=ready]")
         assert page.get_attribute("#train", "data-dataset") == "own"
-        assert page.get_attribute("#train", "data-step") == "500"
+        assert page.get_attribute("#train", "data-step") == str(MORE)
         assert page.input_value("#own-names-text") == OWN
 
         page.eval_on_selector("#own-names", "d => d.open = true")

@@ -15,7 +15,7 @@ import pytest
 
 from pytoy import api
 from pytoy.defaults import default
-from tests.conftest import REPO, Recorded, open_recorded, ready_page, train_more
+from tests.conftest import MORE, REPO, Recorded, open_recorded, ready_page, train_more
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -111,8 +111,8 @@ def test_section_four_plus_500_advances_by_500(app: Recorded) -> None:
     page = app.page
     before = int(page.get_attribute("#train", "data-step"))
     train_more(page)
-    assert int(page.get_attribute("#train", "data-step")) == before + 500
-    assert page.inner_text("#stat-step") == str(before + 500)
+    assert int(page.get_attribute("#train", "data-step")) == before + MORE
+    assert page.inner_text("#stat-step") == str(before + MORE)
     assert "Saved in this browser" in page.inner_text("#train-saved")
 
 
@@ -134,7 +134,7 @@ def test_section_four_a_wild_learning_rate_misbehaves_and_the_reader_recovers(
     assert page.is_hidden("#train-recover")
     after = int(page.get_attribute("#train", "data-step"))
     train_more(page)
-    assert int(page.get_attribute("#train", "data-step")) == after + 500 >= before + 500
+    assert int(page.get_attribute("#train", "data-step")) == after + MORE >= before + MORE
 
 
 def test_section_one_can_use_the_readers_model(app: Recorded) -> None:
@@ -206,10 +206,10 @@ def test_a_trained_model_survives_a_reload(browser: Browser, site_url: str) -> N
     with ready_page(browser, site_url + "#train") as rec:
         page = rec.page
         train_more(page)
-        assert page.get_attribute("#train", "data-step") == "500"
+        assert page.get_attribute("#train", "data-step") == str(MORE)
         page.reload()
         page.wait_for_selector("body[data-status=ready]")
-        assert page.get_attribute("#train", "data-step") == "500"
+        assert page.get_attribute("#train", "data-step") == str(MORE)
         assert "Welcome back" in page.inner_text("#train-message")
         page.click("#train-forget")
         page.wait_for_function("() => document.querySelector('#train').dataset.step === '0'")

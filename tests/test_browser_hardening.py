@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytoy.defaults import DEFAULTS
-from tests.conftest import REPO, open_recorded, ready_page, train_more
+from tests.conftest import MORE, REPO, open_recorded, ready_page, train_more
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -105,16 +105,16 @@ def test_races_have_defined_outcomes(browser: Browser, site_url: str) -> None:
         assert page.get_attribute("#train", "data-step") == "0"
         # and training works again afterwards
         train_more(page)
-        assert page.get_attribute("#train", "data-step") == "500"
+        assert page.get_attribute("#train", "data-step") == str(MORE)
 
         # a second tab: its own Python; it finds the model the first tab saved
         other = page.context.new_page()
         other.goto(site_url + "#train")
         other.wait_for_selector("body[data-status=ready]")
-        assert other.get_attribute("#train", "data-step") == "500"
+        assert other.get_attribute("#train", "data-step") == str(MORE)
         train_more(other)
         assert other.get_attribute("#train", "data-step") == "1000"
-        assert page.get_attribute("#train", "data-step") == "500"  # tabs do not interfere
+        assert page.get_attribute("#train", "data-step") == str(MORE)  # tabs do not interfere
         rec.assert_clean(site_url)
 
 
@@ -124,7 +124,7 @@ def test_a_crashed_worker_is_reported_and_a_restart_brings_the_model_back(
     with ready_page(browser, site_url + "#train") as rec:
         page = rec.page
         train_more(page)
-        assert page.get_attribute("#train", "data-step") == "500"
+        assert page.get_attribute("#train", "data-step") == str(MORE)
         # an uncaught error inside the worker: what a crash looks like from the page
         [worker] = page.workers
         worker.evaluate("() => { setTimeout(() => { throw new Error('simulated crash'); }); }")
@@ -138,7 +138,7 @@ def test_a_crashed_worker_is_reported_and_a_restart_brings_the_model_back(
         assert "simulated crash" in reply
         page.click("#restart-python")
         page.wait_for_selector("body[data-status=ready]")
-        assert page.get_attribute("#train", "data-step") == "500"
+        assert page.get_attribute("#train", "data-step") == str(MORE)
         assert "Welcome back" in page.text_content("#train-message")
 
 
@@ -155,7 +155,7 @@ def test_full_storage_says_not_saved_and_keeps_working(browser: Browser, site_ur
         page = rec.page
         train_more(page)
         assert "Not saved" in page.text_content("#train-saved")
-        assert page.get_attribute("#train", "data-step") == "500"
+        assert page.get_attribute("#train", "data-step") == str(MORE)
         page.click("#sample")  # the page carries on
         page.wait_for_function("() => document.querySelector('#timeline').dataset.text")
         assert rec.page_errors == []
