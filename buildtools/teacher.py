@@ -59,7 +59,7 @@ def notes(table: Table, prompts: Mapping[str, tries.Printed], questions: list[qu
     for s in table.sections:
         for p in prompts.values():
             if p.section == s.id:
-                out.append(f"<dt>{s.number}. {p.text}</dt><dd>{p.answer}</dd>")
+                out.append(f"<dt>{s.number}. Try this: {p.text}</dt><dd>{p.answer}</dd>")
     out += ["</dl>", "<h3>The recap's quiz, answered</h3>", "<ol class=\"teacher-quiz\">"]
     for q in questions:
         out.append(f"<li>{q.ask}<br><strong>Answer:</strong> {q.choices[q.answer]} "
