@@ -134,6 +134,21 @@ def test_the_teacher_notes_open_from_their_link(app: Recorded) -> None:
     for r in TABLE.routes:
         assert r.label in text
     assert text.count("Answer:") == len(QUIZ)
+    # Print: only the notes go on paper (route.css follows body[data-print]) until it is done
+    page.evaluate("() => { window.__printed = []; window.print = () => window.__printed.push("
+                  "document.body.dataset.print); }")
+    page.click("#notes-print")
+    assert page.evaluate("() => window.__printed") == ["notes"]
+    page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    assert page.evaluate("() => document.body.dataset.print") is None
+    page.emulate_media(media="print")
+    page.evaluate("() => { document.body.dataset.print = 'notes'; }")
+    try:
+        assert page.is_hidden("#reveal") and page.is_hidden(".page-header")
+        assert page.is_visible("#teacher-notes h2")
+    finally:
+        page.evaluate("() => { delete document.body.dataset.print; }")
+        page.emulate_media(media="screen")
 
 
 def test_the_route_is_in_the_url_and_kept_after_a_reload(browser: Browser, site_url: str
