@@ -36,6 +36,8 @@ _FORMULA = re.compile(
     re.S)
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
 _STYLE = re.compile(r'\sstyle="([^"]*)"')
+# an HTML parser puts <math> in MathML's namespace by itself; the page names no http URL
+_MATHML_NS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
 _CLASS = re.compile(r'\sclass="([^"]*)"')
 
 
@@ -114,7 +116,8 @@ def typeset(page: str, cache: Path) -> tuple[str, str, int]:
             raise BuildError(f"a formula already says data-rendered: {m.group(0)[:60]}…")
         out += [page[last:m.start()],
                 f'<{m.group("tag")}{attrs} data-rendered="katex">',
-                styles_to_classes(markup, rules), f'</{m.group("tag")}>']
+                styles_to_classes(markup.replace(_MATHML_NS, ""), rules),
+                f'</{m.group("tag")}>']
         last = m.end()
     out.append(page[last:])
     return "".join(out), stylesheet(rules), len(found)

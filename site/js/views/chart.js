@@ -60,7 +60,7 @@ export class LossChart {
   }
 
   #draw() {
-    this.#area.plot?.setData(this.#data());
+    this.#area.setData(this.#data());
   }
 
   #build() {
