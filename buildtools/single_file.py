@@ -63,7 +63,7 @@ BUDGETS: dict[str, int] = {
     # the loss by t and the one-pass marginals (77 kB)
     "pytoy wheel": 90_000,
     "data": 1_100_000,
-    "vendored JS/CSS": 460_000,  # katex.mjs is most of it
+    "vendored JS/CSS": 460_000,  # uPlot and the fonts since katex.mjs left (255 kB embedded)
     "page (HTML, JS, CSS, loader)": 420_000,  # inline CSS, KaTeX's fonts as data: URIs (371 kB)
 }
 
