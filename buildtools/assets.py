@@ -64,14 +64,18 @@ class Vendored:
     name: str
     version: str
     files: tuple[str, ...]
+    build_only: tuple[str, ...] = ()  # fetched and pinned for the build, never shipped
 
 
 # The one table of vendored front-end packages: add katex, @fontsource/..., axe-core here.
 VENDOR_NPM: tuple[Vendored, ...] = (
     Vendored("uplot", "1.6.32", ("dist/uPlot.esm.js", "dist/uPlot.min.css", "LICENSE")),
-    Vendored("katex", "0.19.1", ("dist/katex.mjs", "dist/katex.min.css", "LICENSE", *(
+    # katex.mjs typesets the page's formulas at build time (buildtools/formulas.py, under
+    # node); the page gets the static HTML, KaTeX's stylesheet and its fonts, no KaTeX JS
+    Vendored("katex", "0.19.1", ("dist/katex.min.css", "LICENSE", *(
         f"dist/fonts/KaTeX_{f}.woff2" for f in ("Main-Regular", "Main-Bold", "Math-Italic",
-                                                "Size1-Regular", "Size2-Regular", "AMS-Regular")))),
+                                                "Size1-Regular", "Size2-Regular", "AMS-Regular"))),
+             build_only=("dist/katex.mjs",)),
     Vendored("@fontsource/inter", "5.3.0", ("files/inter-latin-400-normal.woff2", "LICENSE")),
     Vendored("@fontsource/jetbrains-mono", "5.3.0",
              ("files/jetbrains-mono-latin-400-normal.woff2", "LICENSE")),
@@ -123,7 +127,7 @@ PYODIDE_WHEEL_SOURCE = Source(
     files=tuple(PYODIDE_WHEELS.values()),
     dest=PYODIDE_DIR,
 )
-VENDOR_SOURCES = tuple(npm_source(v.name, v.version, v.files) for v in VENDOR_NPM)
+VENDOR_SOURCES = tuple(npm_source(v.name, v.version, v.files + v.build_only) for v in VENDOR_NPM)
 # Fetched and pinned like the rest, but used by the tests only (injected into the page by
 # tests/test_browser_a11y.py); never copied into the site.
 AXE = npm_source("axe-core", "4.14.1", ("axe.min.js", "LICENSE"))

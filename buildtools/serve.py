@@ -5,10 +5,18 @@ which may lack ``.wasm`` (and ``WebAssembly.instantiateStreaming`` accepts nothi
 ``application/wasm``), and it cannot serve under a sub-path, which the tests need to prove
 every URL the site uses is relative. No CSP header is added: the page sets its own with a
 meta tag, so the site behaves the same on any static host.
+
+Text (HTML, CSS, JavaScript, JSON, SVG, plain text) goes out gzip-compressed, with
+``Content-Encoding: gzip``, to a client that accepts it, as any production host would send
+it; each file is compressed once per content (its size and mtime) and kept in memory.
+Wheels, zips, fonts and WebAssembly go out as they are.
 """
 
 from __future__ import annotations
 
+import email.utils
+import gzip
+import os
 import signal
 import socket
 import threading
@@ -35,6 +43,37 @@ MIME_TYPES = {
     ".woff2": "font/woff2",
     ".map": "application/json",
 }
+
+
+# compressed when the client accepts gzip: text, which shrinks 3-10x (wheels, zips and woff2 are
+# compressed already; the wasm is fetched once per boot over a fast link in development)
+COMPRESSIBLE = frozenset({".html", ".css", ".js", ".mjs", ".json", ".txt", ".svg", ".map"})
+GZIP_LEVEL = 6
+_gzipped: dict[tuple[str, int, int], bytes] = {}
+_gzipped_lock = threading.Lock()
+
+
+def gzipped(path: Path) -> tuple[bytes, os.stat_result]:
+    """The file's bytes gzip-compressed (mtime 0, so the same bytes every time), and its stat."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    with _gzipped_lock:
+        hit = _gzipped.get(key)
+    if hit is None:
+        hit = gzip.compress(path.read_bytes(), GZIP_LEVEL, mtime=0)
+        with _gzipped_lock:
+            _gzipped[key] = hit
+    return hit, st
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """True if an Accept-Encoding header accepts gzip (and does not give it q=0)."""
+    for part in (header or "").split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            q = params.strip().lower()
+            return not (q.startswith("q=") and float(q[2:] or 0) == 0)
+    return False
 
 
 def normalize_prefix(prefix: str) -> str:
@@ -76,12 +115,39 @@ def make_handler(
             return False
 
         def do_GET(self) -> None:
-            if self._in_prefix():
+            if self._in_prefix() and not self._send_gzipped(body=True):
                 super().do_GET()
 
         def do_HEAD(self) -> None:
-            if self._in_prefix():
+            if self._in_prefix() and not self._send_gzipped(body=False):
                 super().do_HEAD()
+
+        def _send_gzipped(self, body: bool) -> bool:
+            """Answer with the file gzip-compressed if it is text and the client accepts it;
+            False to let the plain handler answer (anything else, or a revalidation)."""
+            if not accepts_gzip(self.headers.get("Accept-Encoding")):
+                return False
+            if "If-Modified-Since" in self.headers:
+                return False  # the plain handler answers 304 (or the file, uncompressed)
+            path = Path(self.translate_path(self.path))
+            if path.is_dir() and urlsplit(self.path).path.endswith("/"):
+                path = path / "index.html"
+            if path.suffix not in COMPRESSIBLE or not path.is_file():
+                return False
+            try:
+                data, st = gzipped(path)
+            except OSError:
+                return False
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Vary", "Accept-Encoding")
+            self.send_header("Last-Modified", email.utils.formatdate(st.st_mtime, usegmt=True))
+            self.end_headers()
+            if body:
+                self.wfile.write(data)
+            return True
 
         def translate_path(self, path: str) -> str:
             if prefix != "/" and path.startswith(prefix):

@@ -67,7 +67,7 @@ BUDGETS: dict[str, int] = {
     # 1,100,000 until the large list's checkpoint (its 62k weights as float64: 640 kB embedded;
     # without its optimiser state, which would double it)
     "data": 1_760_000,
-    "vendored JS/CSS": 460_000,  # katex.mjs is most of it
+    "vendored JS/CSS": 460_000,  # uPlot and the fonts since katex.mjs left (255 kB embedded)
     "page (HTML, JS, CSS, loader)": 420_000,  # inline CSS, KaTeX's fonts as data: URIs (371 kB)
 }
 

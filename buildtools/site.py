@@ -20,6 +20,7 @@ from buildtools import (
     BuildError,
     controls,
     facts,
+    formulas,
     frames,
     human_size,
     progress,
@@ -53,7 +54,7 @@ def _copy(src: Path, dest: Path) -> None:
 def _check_site(site_dir: Path) -> None:
     if not (site_dir / "index.html").is_file():
         raise BuildError("site/index.html: not found (the page the build copies)")
-    for name in GENERATED:
+    for name in (*GENERATED, formulas.CSS):
         if (site_dir / name).exists():
             raise BuildError(f"site/{name}: clashes with a path the build generates")
 
@@ -107,7 +108,10 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress,
     figures = facts.compute(computed, api.defaults())  # every figure the prose states
     prompts = tries.rendered(site_dir, [s.id for s in table.sections], table.models, repo)
     text = sections.assemble(page.read_text(encoding="utf-8"), table, site_dir, figures, prompts)
-    page.write_text(controls.fill(text, api.defaults()), encoding="utf-8")
+    text, formula_css, n_formulas = formulas.typeset(controls.fill(text, api.defaults()), cache)
+    page.write_text(text, encoding="utf-8")
+    (staging / formulas.CSS).write_text(formula_css, encoding="utf-8")
+    log(f"build: {n_formulas} formula(s) typeset by KaTeX into static HTML ({formulas.CSS})")
     (staging / "teacher.html").write_text(
         sections.teacher_page(table, site_dir, figures, prompts), encoding="utf-8")
     assets["frames.json"] = _entry(staging, "frames.json")

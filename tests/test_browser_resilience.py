@@ -195,8 +195,9 @@ def test_an_unusual_navigator_language_does_not_stop_the_charts(
         assert page.evaluate("() => window.pytoy.charts.locale") == {"was": "c", "now": "en-US"}
         assert page.evaluate("() => navigator.language") == "en-US"
         trains_and_samples(page)
-        for chart in CHARTS:
-            assert page.locator(f"{chart} canvas").count() >= 1, chart
+        for chart in CHARTS:  # each is created when it first comes into view
+            page.locator(chart).scroll_into_view_if_needed()
+            page.wait_for_selector(f"{chart} canvas", state="attached")
         assert page.get_attribute("#loss-chart", "role") == "img"
         rec.assert_clean(site_url)
 
@@ -209,4 +210,5 @@ def test_a_usable_language_is_left_alone(open_page: Callable[..., Recorded], sit
     rec.page.wait_for_selector("body[data-status=ready]")
     assert rec.page.evaluate("() => navigator.language") == "de-DE"
     assert rec.page.evaluate("() => window.pytoy.charts.locale") is None
-    assert rec.page.locator("#loss-chart canvas").count() >= 1
+    rec.page.locator("#loss-chart").scroll_into_view_if_needed()  # charts are drawn in view
+    rec.page.wait_for_selector("#loss-chart canvas", state="attached")

@@ -8,6 +8,7 @@ offline, so a test that would download fails instead.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import http.client
 import json
@@ -372,6 +373,45 @@ def test_server_under_a_prefix(sample_root: Path) -> None:
         stop_server(server)
 
 
+def _fetch(url: str, method: str = "GET", **headers: str) -> http.client.HTTPResponse:
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    conn.request(method, parts.path, headers=headers)
+    resp = conn.getresponse()
+    resp.body = resp.read()  # type: ignore[attr-defined]
+    conn.close()
+    return resp
+
+
+def test_server_gzips_text_when_asked(sample_root: Path) -> None:
+    """Text goes out gzip-encoded to a client that accepts it, and decompresses to the file's
+    exact bytes; without Accept-Encoding, and for wheels and wasm, the bytes go as they are."""
+    (sample_root / "x" / "big.js").write_text("const x = 1;\n" * 5000)
+    server, url = start_server(sample_root)
+    try:
+        for rel in ("x/big.js", "x/g.css", "x/d.json", "index.html", ""):
+            resp = _fetch(url + rel, **{"Accept-Encoding": "gzip, deflate, br"})
+            assert resp.status == 200, rel
+            assert resp.headers["Content-Encoding"] == "gzip", rel
+            assert resp.headers["Vary"] == "Accept-Encoding", rel
+            assert int(resp.headers["Content-Length"]) == len(resp.body), rel
+            file = sample_root / (rel or "index.html")
+            assert gzip.decompress(resp.body) == file.read_bytes(), rel
+            assert resp.headers["Content-Type"].split(";")[0] == SAMPLES.get(rel or "index.html",
+                                                                            "text/javascript")
+        big = _fetch(url + "x/big.js", **{"Accept-Encoding": "gzip"})
+        assert len(big.body) < (sample_root / "x" / "big.js").stat().st_size / 10
+        head = _fetch(url + "x/big.js", "HEAD", **{"Accept-Encoding": "gzip"})
+        assert head.headers["Content-Encoding"] == "gzip" and head.body == b""
+        for rel, accept in (("x/big.js", None), ("x/big.js", "gzip;q=0"), ("x/big.js", "br"),
+                            ("x/e.whl", "gzip"), ("x/a.wasm", "gzip"), ("x/f.zip", "gzip")):
+            resp = _fetch(url + rel, **({"Accept-Encoding": accept} if accept else {}))
+            assert resp.status == 200 and "Content-Encoding" not in resp.headers, (rel, accept)
+            assert resp.body == (sample_root / rel).read_bytes(), rel
+    finally:
+        stop_server(server)
+
+
 @pytest.mark.assets
 def test_built_site_works_under_a_prefix(built_site: Path) -> None:
     server, url = start_server(built_site, prefix="/demos/pytoy/")
@@ -410,3 +450,41 @@ def test_serve_command_prints_url_and_stops_cleanly(sample_root: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+# --- formulas typeset at build time ----------------------------------------------------------
+
+
+@pytest.mark.assets
+def test_formulas_are_static_html_and_no_katex_js_ships(built_site: Path) -> None:
+    """The page's formula is KaTeX's HTML (and MathML) in index.html, its inline styles as
+    classes in css/formulas.css; no KaTeX JavaScript is in the site or imported by it."""
+    import re
+
+    page = (built_site / "index.html").read_text()
+    m = re.search(r'<div id="model-formula"[^>]*data-rendered="katex">(.*?)</div>\s*(?=<)', page,
+                  re.S)
+    assert m, "the formula is not typeset in the built page"
+    formula = page[m.start():]
+    assert 'class="katex"' in formula[:400] and "<math" in formula[:2000]
+    assert " style=" not in page
+    css = (built_site / "css" / "formulas.css").read_text()
+    used = set(re.findall(r"\bkx-[0-9a-f]{8}\b", page))
+    assert used and used == set(re.findall(r"\bkx-[0-9a-f]{8}\b", css))
+    assert '<link rel="stylesheet" href="css/formulas.css">' in page
+    amap = json.loads((built_site / "assets.json").read_text())["assets"]
+    assert not [n for n in amap if n.startswith("katex/") and n.endswith((".js", ".mjs"))]
+    assert not list((built_site / "vendor" / "katex").rglob("*.*js"))
+    for js in (built_site / "js").rglob("*.js"):
+        assert "katex.mjs" not in js.read_text() and "katex/dist" not in js.read_text(), js
+
+
+@pytest.mark.assets
+def test_formula_typesetting_refuses_bad_tex() -> None:
+    from buildtools import formulas
+
+    page, css, n = formulas.typeset('<p>a</p><span data-tex="x^2">x2</span>', CACHE)
+    assert n == 1 and 'data-rendered="katex"' in page and "x2</span>" not in page
+    assert css.count("!important") >= 1
+    with pytest.raises(BuildError, match="KaTeX"):
+        formulas.typeset('<span data-tex="\\frac{1}">?</span>', CACHE)

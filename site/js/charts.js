@@ -59,9 +59,16 @@ export function chartTheme() {
  * area's width (at least 240; `ratio` of it high, between `min` and `max`) and resized with
  * it, and drawn again by `redraw()` when the colour scheme changes. Without the library
  * (`uPlot` null), the area says why (`problem`) and `where` the same numbers still are.
+ *
+ * A chart is created when its area first comes near the viewport, not when the page starts:
+ * creating one measures the area, which makes the browser lay out the whole long page, and
+ * the page has a dozen charts. Until then `draw` and `setData` keep what it will show; reading
+ * `plot` creates it at once (a view's `shown`, a reader's step through it).
  */
 export class ChartArea {
-  plot = null;
+  #plot = null;
+  #pending = null; // {options, data} of a chart not created yet
+  #near = false;
   #uPlot;
   #problem;
   #where;
@@ -73,20 +80,50 @@ export class ChartArea {
     this.#problem = problem;
     this.#where = where;
     this.#shape = { ratio, min, max };
-    new ResizeObserver(() => this.plot?.setSize(this.#size())).observe(node);
     matchMedia("(prefers-color-scheme: dark)").addEventListener("change", redraw);
+    if (typeof IntersectionObserver !== "function") {
+      this.#near = true;
+      return;
+    }
+    const near = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      near.disconnect();
+      this.#near = true;
+      this.#create();
+    }, { rootMargin: "600px 0px" });
+    near.observe(node);
   }
 
-  /** Draw a new chart of `data` with uPlot's `options` (its size added); the chart, or null
-   *  (and the area's message) without the library. */
+  /** The uPlot chart (created now if it was waiting for its area to come into view), or null. */
+  get plot() {
+    this.#create();
+    return this.#plot;
+  }
+
+  /** Draw a new chart of `data` with uPlot's `options` (its size added): now if the area is
+   *  near the viewport, else when it comes near. Without the library, the area's message. */
   draw(options, data) {
     if (!this.#uPlot) {
       showChartProblem(this.node, this.#problem, this.#where);
-      return null;
+      return;
     }
-    this.plot?.destroy();
-    this.plot = new this.#uPlot({ ...this.#size(), ...options }, data, this.node);
-    return this.plot;
+    this.#pending = { options, data };
+    if (this.#near) this.#create();
+  }
+
+  /** New data for the chart, drawn or still waiting. */
+  setData(data) {
+    if (this.#pending) this.#pending.data = data;
+    else this.#plot?.setData(data);
+  }
+
+  #create() {
+    if (!this.#pending) return;
+    const { options, data } = this.#pending;
+    this.#pending = null;
+    if (!this.#plot) new ResizeObserver(() => this.#plot?.setSize(this.#size())).observe(this.node);
+    this.#plot?.destroy();
+    this.#plot = new this.#uPlot({ ...this.#size(), ...options }, data, this.node);
   }
 
   #size() {

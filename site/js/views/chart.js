@@ -11,11 +11,50 @@ import { ChartArea, chartTheme } from "../charts.js";
 // enough to follow the fall of the first ~50 steps of batch 128, long enough to calm the noise
 const SMOOTHING = 0.1;
 
+// the most points the chart holds: past it, it keeps one step in two, then in four, … (the
+// trainer's own history, the checkpoint and the .csv keep every step), so an hour of training
+// draws as fast, and holds as little memory, as the first minutes
+export const MAX_DRAWN = 4000;
+
+/**
+ * What the loss chart draws of a history that may grow without end: every `stride`-th step's
+ * batch loss and running average, at most `max` points (the stride doubles when they would be
+ * more). The running average is taken over every step, drawn or not.
+ */
+export class DrawnHistory {
+  steps = [];
+  losses = [];
+  smooth = [];
+  stride = 1;
+  #avg = null;
+
+  constructor(max = MAX_DRAWN) {
+    this.max = max;
+  }
+
+  /** One step's batch loss. */
+  push(step, loss) {
+    this.#avg = this.#avg === null ? loss : this.#avg + SMOOTHING * (loss - this.#avg);
+    if (step % this.stride !== 0) return;
+    this.steps.push(step);
+    this.losses.push(loss);
+    this.smooth.push(this.#avg);
+    if (this.steps.length > this.max) this.#thin();
+  }
+
+  #thin() {
+    this.stride *= 2;
+    const keep = (_, i) => this.steps[i] % this.stride === 0;
+    this.losses = this.losses.filter(keep);
+    this.smooth = this.smooth.filter(keep);
+    this.steps = this.steps.filter((s) => s % this.stride === 0);
+  }
+}
+
 export class LossChart {
   #area;
-  #steps = [];
-  #losses = [];
-  #smooth = [];
+  #drawn = new DrawnHistory();
+  #note = null;
   #floor = null;
   #heldOut = null; // step -> held-out loss, or null when the data holds none out
 
@@ -32,14 +71,9 @@ export class LossChart {
 
   /** Append one chunk's losses; `lastStep` is the step count after the chunk. */
   add(losses, lastStep) {
-    let avg = this.#smooth.at(-1) ?? losses[0];
     const first = lastStep - losses.length + 1;
-    losses.forEach((loss, i) => {
-      avg = avg + SMOOTHING * (loss - avg);
-      this.#steps.push(first + i);
-      this.#losses.push(loss);
-      this.#smooth.push(avg);
-    });
+    losses.forEach((loss, i) => this.#drawn.push(first + i, loss));
+    this.#say();
     this.#draw();
   }
 
@@ -70,22 +104,37 @@ export class LossChart {
 
   clear() {
     this.#heldOut &&= new Map();
-    this.#steps = [];
-    this.#losses = [];
-    this.#smooth = [];
+    this.#drawn = new DrawnHistory();
+    this.#say();
     this.#draw();
   }
 
+  /** The line under the chart that says it is thinned, once it is (and only then). */
+  #say() {
+    const { stride, max } = this.#drawn;
+    if (stride === 1 && !this.#note) return;
+    if (!this.#note) {
+      this.#note = document.createElement("p");
+      this.#note.className = "note chart-note";
+      this.root.after(this.#note);
+    }
+    this.#note.hidden = stride === 1;
+    this.#note.textContent = `The chart draws a point every ${stride} steps, at most ` +
+      `${max.toLocaleString("en")}, so a long run stays light; the trainer keeps every step, ` +
+      "and so do the saved model and the loss history (.csv).";
+  }
+
   #data() {
-    const xs = this.#steps.length ? [0, ...this.#steps] : [0, 100];
+    const { steps, losses, smooth } = this.#drawn;
+    const xs = steps.length ? [0, ...steps] : [0, 100];
     const pad = (ys) => [null, ...(ys.length ? ys : [null])];
-    const out = [xs, pad(this.#losses), pad(this.#smooth), xs.map(() => this.#floor)];
+    const out = [xs, pad(losses), pad(smooth), xs.map(() => this.#floor)];
     if (this.#heldOut) out.push(xs.map((x) => this.#heldOut.get(x) ?? null));
     return out;
   }
 
   #draw() {
-    this.#area.plot?.setData(this.#data());
+    this.#area.setData(this.#data());
   }
 
   #build() {

@@ -1,23 +1,18 @@
 // "A model that guesses the original": the network drawn from the model's real
-// configuration (api.info: sizes, shapes, parameter count), the vocabulary, and the loss
-// formula typeset by KaTeX (vendored, fonts self-hosted; katex.render builds DOM nodes, so
-// the page's Content-Security-Policy holds).
+// configuration (api.info: sizes, shapes, parameter count) and the vocabulary. The loss
+// formula is static HTML: KaTeX typeset it when the page was built (buildtools/formulas.py),
+// so no KaTeX JavaScript runs here.
 
 import { el } from "../dom.js";
 import { SYMBOLS } from "../table.js";
 
-/** The section's view (sections.js): everything is drawn from frames.json's model facts;
- *  KaTeX (600 KB) is fetched after the page is drawn, and only for this section. */
+/** The section's view (sections.js): everything is drawn from frames.json's model facts. */
 export default class ModelView {
-  constructor(root, { frames, assets }) {
+  constructor(root, { frames }) {
     this.root = root;
     this.info = frames.info;
     root.querySelector("#model-params").textContent = renderNetwork(root.querySelector("#model-diagram"), frames.info);
     renderVocab(root.querySelector("#model-vocab"), frames.info.vocab);
-    const formula = root.querySelector("#model-formula");
-    import(assets.url("katex/dist/katex.mjs"))
-      .then((katex) => renderFormula(formula, katex.default))
-      .catch(() => { formula.dataset.rendered = "fallback"; });
   }
 
   live() {} // nothing here changes with Python: the facts are the shipped model's
@@ -66,14 +61,4 @@ export function renderVocab(root, vocab) {
     return el("span", { className: `tok chip ${kind}`, textContent: ch, title });
   });
   root.replaceChildren(...chips, el("span", { className: "note" }, ` ${vocab.symbols.length} symbols`));
-}
-
-/** Typeset the formula in data-tex; on any failure the plain-text fallback stays. */
-export function renderFormula(root, katex) {
-  try {
-    katex.render(root.dataset.tex, root, { displayMode: true, throwOnError: true, output: "htmlAndMathml" });
-    root.dataset.rendered = "katex";
-  } catch {
-    root.dataset.rendered = "fallback";
-  }
 }

@@ -53,7 +53,7 @@ export class NoiseChart {
   }
 
   #draw() {
-    this.#area.plot?.setData(this.#data());
+    this.#area.setData(this.#data());
     this.#table();
   }
 
