@@ -23,13 +23,20 @@ await withFirefoxPage(url, { allowed, timeout: 300000 }, async ({ page, status, 
       return { losses, seen, result, sample, translated };
     }, fs.readFileSync(namesPath, "utf8"), Number(stepsArg), wordsArg.split(","));
   }
+  // a chart is created when it first comes near the viewport: bring each there, then count
+  const charts = [];
+  for (const chart of ["#loss-chart", "#translate-chart", "#conf-chart", "#sweep-chart"]) {
+    await page.evaluate((c) => document.querySelector(c).scrollIntoView(), chart);
+    await page.waitForFunction((c) => document.querySelector(c + " canvas"), { timeout: 10_000 }, chart)
+      .catch(() => {});
+    charts.push(await page.evaluate((c) => document.querySelectorAll(c + " canvas").length, chart));
+  }
   const page_ = await page.evaluate(() => ({
     statusText: document.querySelector("#status")?.innerText ?? "",
     failed: document.body.dataset.failed ?? null,
     versions: document.querySelector("#versions")?.textContent ?? "",
-    charts: ["#loss-chart", "#translate-chart", "#conf-chart", "#sweep-chart"]
-      .map((c) => document.querySelectorAll(c + " canvas").length),
     userAgent: navigator.userAgent,
   }));
+  page_.charts = charts;
   console.log(JSON.stringify({ status, ready, ...page_, run, errors, foreign: refused }));
 });
