@@ -32,7 +32,8 @@ def settings(arm: dict, seed: int) -> dict:
 def run(text: str, switch: str, steps: int | None = None, seed: int | None = None,
         prefix: str = "cpython-ablate") -> dict:
     """Both arms trained `steps` steps on `text` (the names file) with `seed`: each one's
-    batch losses, its probe gap at the end and one sample (decode seed `seed`)."""
+    batch losses, its probe gap at the start and after every chunk of the table's `chunk`
+    steps (the page's chart), at the end, and one sample (decode seed `seed`)."""
     steps = default("ablation", "steps") if steps is None else steps
     seed = default("ablation", "seed") if seed is None else seed
     check("ablation", "steps", steps, "ablation steps")
@@ -40,8 +41,11 @@ def run(text: str, switch: str, steps: int | None = None, seed: int | None = Non
     for i, arm in enumerate(arms(switch)):
         name = f"{prefix}-{i}"
         api.create(name, "names", text=text, **settings(arm, seed))
-        api.train_chunk(name, steps)  # chunking does not change training: one call will do
+        probes = [api.probe_gap(name)]
+        while probes[-1]["step"] < steps:
+            api.train_chunk(name, min(DEFAULTS["chunk"], steps - probes[-1]["step"]))
+            probes.append(api.probe_gap(name))
         out.append({"label": arm["label"], "losses": api.history(name),
-                    "probe": api.probe_gap(name),
+                    "probe": probes[-1], "probes": probes,
                     "sample": api.sample(name, 1, decode={"seed": seed})[0]})
     return {"switch": switch, "steps": steps, "seed": seed, "arms": out}

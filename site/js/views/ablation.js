@@ -60,7 +60,7 @@ class AblationChart {
     this.#area.draw({
       scales: { x: { time: false, range: (u, min, max) => [0, Math.max(max, 1)] },
                 y: { range: (u, min, max) => [0, Math.max(max ?? 0, (this.#floor ?? 0) * 1.5, 1) * 1.05] } },
-      axes: [axis("training step"), axis("loss per hidden letter (nats)")],
+      axes: [axis("training step"), axis("nats per hidden letter")],
       series: [{ label: "step" }, line(this.#labels[0], color("--chart-loss")),
                line(this.#labels[1], color("--chart-heldout"), [8, 3]),
                { ...line("floor", color("--chart-floor"), [3, 4]), width: 1.5, points: { show: false } }],
@@ -78,7 +78,7 @@ export class Ablation {
   #state = "loading"; // loading | idle | training | paused | busy
   #run = 0; // counts pairs, so a finished or replaced pair's late replies stay quiet
   #pair = null; // {switch, seed, steps, arms: [{label, name, step, probe, sample}]}
-  #probing = [false, false];
+  #pausing = false; // Pause was pressed: stop after the chunk
 
   constructor(root, { text, uPlot, chartProblem }) {
     this.root = root;
@@ -151,25 +151,36 @@ export class Ablation {
     await this.#trainBoth(this.#run);
   }
 
+  /** Stop both after the chunk they are training (the worker's pause for each, too). */
   async pause() {
     if (this.#state !== "training") return;
+    this.#pausing = true;
     await attempt(this.el.message, () => Promise.all(NAMES.map((name) => this.#client.request("pause", { name }))),
                   { clear: false });
   }
 
-  /** Both models train at once: the worker runs their chunks in turn, answering between them. */
+  /** Both models train a chunk (the worker runs the two in turn), then pytoy scores both, so
+   *  every point of the chart is at a whole chunk, the same steps for both; until the steps
+   *  are done or Pause asks (it takes effect after the chunk, as in section IV). */
   async #trainBoth(run) {
     const pair = this.#pair;
+    const chunk = TABLE.chunk;
+    this.#pausing = false;
     this.#state = "training";
     this.#render();
     try {
-      const replies = await Promise.all(pair.arms.map((arm, i) => this.#client.request("train",
-        { name: arm.name, steps: Math.max(0, pair.steps - arm.step) },
-        { onProgress: (p) => this.#progress(i, p, run) })));
+      while (!this.#pausing && pair.arms.some((a) => a.step < pair.steps)) {
+        await Promise.all(pair.arms.map(async (arm, i) => {
+          const r = await this.#client.request("train", { name: arm.name, steps: Math.min(chunk, pair.steps - arm.step) });
+          if (run !== this.#run) return;
+          arm.step = r.step;
+          await this.#probe(i, run);
+        }));
+        if (run !== this.#run) return;
+      }
+      await Promise.all(pair.arms.map((arm, i) => this.#sample(i, run)));
       if (run !== this.#run) return;
-      await Promise.all(pair.arms.map((arm, i) => this.#finish(i, run)));
-      const paused = replies.some((r) => r.paused);
-      this.#state = paused && pair.arms.some((a) => a.step < pair.steps) ? "paused" : "idle";
+      this.#state = pair.arms.some((a) => a.step < pair.steps) ? "paused" : "idle";
       this.#say(this.#state === "paused"
         ? `Paused at steps ${pair.arms.map((a) => a.step).join(" and ")}: press Go on to finish, Train both to start again.`
         : `Both trained ${pair.steps} steps from seed ${pair.seed}.`);
@@ -180,32 +191,18 @@ export class Ablation {
     this.#render();
   }
 
-  #progress(i, p, run) {
+  /** pytoy's score of one model now (one forward pass; the reply says at which step). */
+  async #probe(i, run) {
+    const probe = await this.#client.call("probe_gap", { name: NAMES[i] });
     if (run !== this.#run) return;
-    this.#pair.arms[i].step = p.step;
-    if (!this.#probing[i]) this.#probe(i, run).catch((e) => this.#say(e.message, "error"));
+    this.#pair.arms[i].probe = probe;
+    this.#chart.add(i, probe.step, probe.loss, probe.floor);
     this.#rows();
   }
 
-  /** pytoy's score of one model now (one forward pass; the reply says at which step). */
-  async #probe(i, run) {
-    this.#probing[i] = true;
-    try {
-      const probe = await this.#client.call("probe_gap", { name: NAMES[i] });
-      if (run !== this.#run) return;
-      this.#pair.arms[i].probe = probe;
-      this.#chart.add(i, probe.step, probe.loss, probe.floor);
-      this.#rows();
-    } finally {
-      this.#probing[i] = false;
-    }
-  }
-
-  /** A run ended or paused: the model's score at its last step, and a name it samples. */
-  async #finish(i, run) {
+  /** A run ended or paused: a name each model samples (decode seed: the pair's seed). */
+  async #sample(i, run) {
     const arm = this.#pair.arms[i];
-    arm.step = (await this.#client.call("info", { name: arm.name })).step;
-    await this.#probe(i, run);
     const [timeline] = await this.#client.call("sample", { name: arm.name, n: 1, decode: { seed: this.#pair.seed } });
     if (run !== this.#run) return;
     arm.sample = { text: timeline.text, mark: timeline.mark };
