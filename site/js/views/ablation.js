@@ -53,14 +53,25 @@ class AblationChart {
     return [xs, ...this.#points.map((m) => xs.map((x) => m.get(x) ?? null)), xs.map(() => this.#floor)];
   }
 
+  /** From under the floor to over the trained points: the untrained start (step 0, far
+   *  above) would flatten the gap the chart is for, so once training has begun it runs off
+   *  the top (the table keeps the numbers). */
+  #yRange() {
+    const all = this.#points.flatMap((m) => [...m]);
+    const later = all.filter(([step]) => step > 0);
+    const ys = (later.length ? later : all).map(([, y]) => y);
+    const hi = Math.max(...ys, this.#floor ?? 0, 0.1);
+    return [(this.#floor ?? 0) * 0.8, hi * 1.15];
+  }
+
   #build() {
     const { color, axis } = chartTheme();
     const line = (label, stroke, dash) => ({ label, stroke, width: 2, dash, spanGaps: true, points: { show: true, size: 5 },
                                               value: (u, v) => f3(v) });
     this.#area.draw({
       scales: { x: { time: false, range: (u, min, max) => [0, Math.max(max, 1)] },
-                y: { range: (u, min, max) => [0, Math.max(max ?? 0, (this.#floor ?? 0) * 1.5, 1) * 1.05] } },
-      axes: [axis("training step"), axis("nats per hidden letter")],
+                y: { range: () => this.#yRange() } },
+      axes: [axis("training step"), axis("loss (nats)")],
       series: [{ label: "step" }, line(this.#labels[0], color("--chart-loss")),
                line(this.#labels[1], color("--chart-heldout"), [8, 3]),
                { ...line("floor", color("--chart-floor"), [3, 4]), width: 1.5, points: { show: false } }],
