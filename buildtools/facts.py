@@ -73,6 +73,7 @@ def compute(frames: dict, defaults: dict) -> dict[str, str]:
         # the page's own sizes (pytoy's table, DEFAULTS["page"]), which its buttons name
         "page.grid": str(d["page"]["grid"]),
         "page.more": f"{d['page']['more']:,}",
+        "ablation.steps": f"{d['ablation']['steps']['default']:,}",  # section XII's live pair
         # a reader's own data: what data.check_own accepts
         "own.min": str(data.OWN_MIN_ITEMS),
         "own.max": f"{data.OWN_MAX_ITEMS:,}",

@@ -280,6 +280,16 @@ def loss_by_t(name: str) -> dict:
     return {**evaluate.loss_by_t(b.params, b.cfg, s.probe), "step": s.trainer.step}
 
 
+def probe_gap(name: str) -> dict:
+    """The loss per hidden letter on the fixed probe (loss_by_t), what the best possible
+    model pays on the very same draws, and the gap between them: one yardstick for a model
+    trained on the `all` loss and one trained on the `elbo` (both share that floor, floor.py),
+    free of the probe's own sampling noise. Section XII's live ablation."""
+    r = loss_by_t(name)
+    return {"step": r["step"], "loss": r["hidden_loss"], "floor": r["floor_hidden_loss"],
+            "gap": r["hidden_loss"] - r["floor_hidden_loss"]}
+
+
 def evaluate_model(name: str, by_t: bool = False) -> dict:
     b = _session(name).bundle
     which = b.val_items or b.train_items

@@ -104,6 +104,25 @@ DEFAULTS: dict[str, Any] = {
                   "store": "model:names-large"},
     },
     "chunk": 25,  # training steps per progress report
+    # section XII's live ablation: two names models trained side by side on the same data
+    # with the same seed, differing in the one setting the switch names (pytoy/ablation.py);
+    # a few hundred steps, so both run in seconds in the browser
+    "ablation": {
+        "steps": _number(300, 1, 5000, 1, about="training steps of each model"),
+        "seed": _number(0, 0, SEED_MAX, 1,
+                        about="both models' initialisation, batches, masks and sample"),
+        "switch": _choice("time_input", {
+            "time_input": "with or without the noise level t as an input (model.time_input)",
+            "loss": "trained on the all loss or on the elbo loss (train.loss)",
+        }, about="what the two models differ in"),
+        # per switch, the two arms: a label and the settings that differ from the defaults
+        "arms": {
+            "time_input": [{"label": "with t", "model": {"time_input": True}, "train": {}},
+                           {"label": "without t", "model": {"time_input": False}, "train": {}}],
+            "loss": [{"label": "all loss", "model": {}, "train": {"loss": "all"}},
+                     {"label": "elbo loss", "model": {}, "train": {"loss": "elbo"}}],
+        },
+    },
     # the loss by noise level (floor.floor_by_t, evaluate.loss_by_t, section IV's second chart)
     "loss_by_t": {
         "bins": 10,  # equal bins of t: (0, 0.1], (0.1, 0.2], …, (0.9, 1] (the first from T_EPS)

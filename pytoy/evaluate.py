@@ -108,7 +108,8 @@ def loss_by_t(params: Params, cfg: ModelConfig, probe: Probe) -> dict:
     `hidden` / `visible`: mean nats per hidden / visible maskable position of the bin's rows
     (None if it has none); `all`: per maskable position, what the `all` loss averages there
     (the rows' shares of hidden and visible positions weigh the two); `loss`: the `all` loss
-    on the whole probe (= Σ rows · all / Σ rows), `hidden_loss` per hidden position.
+    on the whole probe (= Σ rows · all / Σ rows), `hidden_loss` per hidden position and
+    `floor_hidden_loss` the best possible model's per hidden position on the whole probe.
     `floor_hidden` / `floor_all`: the same for the best possible model on these very draws
     (its visible cost is 0). With 320 rows a bin holds a few dozen hidden letters, so the
     model may land under `floor.floor_by_t`'s expectation; model − floor_* is the paired
@@ -141,6 +142,7 @@ def loss_by_t(params: Params, cfg: ModelConfig, probe: Probe) -> dict:
         "floor_all": _or_none(f_sum, rows * M),
         "loss": float((h_sum.sum() + v_sum.sum()) / (rows.sum() * M)),
         "hidden_loss": float(h_sum.sum() / max(h_n.sum(), 1)),
+        "floor_hidden_loss": float(f_sum.sum() / max(h_n.sum(), 1)),
         "probe": {"rows": int(rows.sum()), "per_bin": int(rows.max()), "seed": probe.seed},
     }
 

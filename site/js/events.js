@@ -5,7 +5,7 @@
 
 export const EVENTS = {
   // section "train" has the reader's own names model in the worker, under the name "names"
-  "own-model": "{step, data}: the reader's model, how far it has trained and on which list",
+  "own-model": "{step, data, length}: the reader's model, how far it has trained, on which list, its row length",
   // section "race" shows a race (section "limits" counts its passes and streaming)
   race: "the api.race result shown",
   // section "edit" installed a reader's version of a pytoy function (edited: true) or put the

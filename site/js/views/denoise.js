@@ -19,6 +19,8 @@ export default class DenoiseView {
   timeline = null;
 
   #settings;
+  #lengths; // model name -> its row length (null until the train section has a model)
+  #passesWord;
 
   constructor(root, { frames, settings, events }) {
     this.root = root;
@@ -28,7 +30,7 @@ export default class DenoiseView {
                 temperature: $("#denoise-temperature"), run: $("#denoise-run"), grid: $("#denoise-grid"),
                 gridRun: $("#denoise-grid-run"), scrub: $("#denoise-scrub"), scrubOut: $("#denoise-scrub-out"),
                 frame: $("#denoise-frame"), timeline: $("#denoise-timeline"), message: $("#denoise-message"),
-                count: $("#denoise-count"), shares: $("#denoise-shares") };
+                count: $("#denoise-count"), shares: $("#denoise-shares"), passes: $("#denoise-passes") };
     this.el.count.addEventListener("click", () => this.count());
     this.el.run.addEventListener("click", () => this.sample());
     this.el.gridRun.addEventListener("click", () => this.grid());
@@ -36,14 +38,19 @@ export default class DenoiseView {
       download(`pytoy-timeline-${this.timeline.text || "empty"}.json`, JSON.stringify(this.timeline, null, 1)));
     this.el.scrub.addEventListener("input", () => this.scrubTo(Number(this.el.scrub.value)));
     root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
-    this.length = frames.info.layout.a_len; // steps beyond the name's length change nothing
+    // steps beyond the name's length change nothing: the cap is the chosen model's length,
+    // the shipped one's (frames.json) or the reader's (the train section says, from pytoy)
+    this.#lengths = { shipped: frames.info.layout.a_len, names: null };
+    this.#passesWord = this.el.passes.textContent; // the prose's word for the shipped length
+    this.length = this.#lengths.shipped;
     this.el.steps.max = String(this.length);
+    this.el.model.addEventListener("change", () => this.#fitLength());
     if (settings) this.#applySettings();
     this.show(frames.samples[0]);
     this.showGrid(frames.samples);
     this.#enable(false);
     this.el.model.querySelector("option[value=names]").disabled = true; // until the train section has a model
-    events.on("own-model", ({ step, data }) => this.setOwnModel(step, data));
+    events.on("own-model", ({ step, data, length }) => this.setOwnModel(step, data, length));
   }
 
   get shown() {
@@ -80,10 +87,27 @@ export default class DenoiseView {
   }
 
   /** The train section has the reader's model, trained `step` steps. */
-  setOwnModel(step, data) {
+  setOwnModel(step, data, length) {
     const opt = this.el.model.querySelector("option[value=names]");
     opt.disabled = false;
     opt.textContent = `your model (section ${ref("train")}, ${data} list, step ${step})`;
+    if (length != null && length !== this.#lengths.names) {
+      this.#lengths.names = length;
+      this.#fitLength();
+    }
+  }
+
+  /** The steps box's cap and the hint's count of passes follow the model chosen. */
+  #fitLength() {
+    const length = this.#lengths[this.el.model.value] ?? this.#lengths.shipped;
+    if (length === this.length) return;
+    this.length = length;
+    this.el.steps.max = String(length);
+    if (Number(this.el.steps.value) > length) {
+      this.el.steps.value = String(length);
+      if (this.#settings) applySetting(this.#settings, "steps", this.el.steps);
+    }
+    this.el.passes.textContent = length === this.#lengths.shipped ? this.#passesWord : String(length);
   }
 
   decode() {

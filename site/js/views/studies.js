@@ -3,21 +3,33 @@
 // numbers are data/studies.json, computed by scripts/run_studies.py with pytoy, and the verdict
 // on t pytoy's studies.time_verdict (frames.py); nothing here computes, it only lays them out.
 
+// Below them, the live ablation (ablation.js) trains two models side by side in the worker.
+
 import { el } from "../dom.js";
+import { Ablation } from "./ablation.js";
 
 const f3 = (x) => x.toFixed(3);
 
-/** The section's view (sections.js): the studies are computed under CPython, not live. */
+/** The section's view (sections.js): the studies are computed under CPython, not live; the
+ *  ablation below them trains live once Python is ready. */
 export default class StudiesView {
-  constructor(root, { frames }) {
+  constructor(root, { frames, text, uPlot, chartProblem }) {
     this.studies = frames.studies;
     renderStudies(root, frames.studies);
+    this.ablation = new Ablation(root.querySelector("#ablation"), { text, uPlot, chartProblem });
   }
 
-  live() {}
+  live(client) {
+    this.ablation.live(client);
+  }
 
+  /** The studies as shipped, and what the live ablation shows (ablation.js). */
   get shown() {
-    return this.studies;
+    return { ...this.studies, ablation: this.ablation.shown };
+  }
+
+  toggleRun() {
+    return this.ablation.toggleRun();
   }
 }
 

@@ -27,6 +27,7 @@ export default class TrainView {
   #probing = false;
   #customCorrupt = false; // section edit runs the reader's diffusion.corrupt
   #names = 0; // how many names the model trains on
+  #length = null; // the model's row length (pytoy's layout.a_len): section V's steps follow it
   #framesFloorByT; // frames.json's floor by t for the shipped names, if it came
   #shippedText; // data/names.txt
   #events;
@@ -277,6 +278,7 @@ export default class TrainView {
 
   async #showModel(info) {
     this.#samples = 0;
+    this.#length = info.layout.a_len; // announced with the step below
     this.el.params.textContent = info.params.toLocaleString("en");
     this.el.names.textContent = info.train_items.length.toLocaleString("en");
     this.#chart.clear();
@@ -450,7 +452,8 @@ export default class TrainView {
   #stats({ step, examples_per_s, loss }) {
     this.el.step.textContent = String(step);
     this.root.dataset.step = String(step);
-    this.#events.announce("own-model", { step, data: this.#settings.data }); // other sections offer "your model"
+    // other sections offer "your model"
+    this.#events.announce("own-model", { step, data: this.#settings.data, length: this.#length });
     this.el.speed.textContent = examples_per_s == null ? "–" : Math.round(examples_per_s).toLocaleString("en");
     this.el.loss.textContent = loss == null ? "–" : loss.toFixed(3);
   }
