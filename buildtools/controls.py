@@ -40,9 +40,12 @@ def _attrs(spec: dict, log_scale: bool) -> str:
 
 
 def _options(spec: dict) -> str:
+    """Each choice as an <option>: its name, or the words its table gives it (`labels`)."""
+    words = spec.get("labels", {})
     return "".join(
         f'<option value="{html.escape(name)}" title="{html.escape(about)}"'
-        f'{" selected" if name == spec["default"] else ""}>{html.escape(name)}</option>'
+        f'{" selected" if name == spec["default"] else ""}>'
+        f"{html.escape(words.get(name, name))}</option>"
         for name, about in spec["choices"].items())
 
 

@@ -114,7 +114,8 @@ DEFAULTS: dict[str, Any] = {
         "switch": _choice("time_input", {
             "time_input": "with or without the noise level t as an input (model.time_input)",
             "loss": "trained on the all loss or on the elbo loss (train.loss)",
-        }, about="what the two models differ in"),
+        }, about="what the two models differ in",
+            labels={"time_input": "with t or without", "loss": "all loss or elbo"}),
         # per switch, the two arms: a label and the settings that differ from the defaults
         "arms": {
             "time_input": [{"label": "with t", "model": {"time_input": True}, "train": {}},

@@ -89,6 +89,16 @@ def test_the_html_types_no_option_value_or_bound_of_a_setting():
     assert "<option>" not in page  # options typed without a value (e.g. pass counts)
 
 
+def test_a_menu_shows_the_words_its_table_gives_each_choice_and_keeps_its_value():
+    from buildtools import controls
+
+    spec = DEFAULTS["ablation"]["switch"]
+    page = controls.fill('<script type="application/json" id="pytoy-table"></script>'
+                         '<select id="s" data-setting="ablation.switch"></select>', DEFAULTS)
+    options = re.findall(r'<option value="([a-z_]+)"[^>]*>([^<]+)</option>', page)
+    assert options == [(name, spec["labels"][name]) for name in spec["choices"]]
+
+
 def test_every_registered_strategy_is_in_the_served_table_with_its_description():
     from pytoy import api
     from pytoy.sampling import STRATEGIES, DecodeSettings

@@ -239,6 +239,7 @@ export class Ablation {
     const key = this.el.switch.value;
     const [a, b] = TABLE.ablation.arms[key];
     this.el.about.textContent = `${a.label} against ${b.label}: ${TABLE.ablation.switch.choices[key]}.`;
+    if (!this.#pair) this.#chart.start([a.label, b.label]); // the legend names the arms to come
   }
 
   #say(text, kind = "info") {
