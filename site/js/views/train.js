@@ -168,8 +168,9 @@ export default class TrainView {
     const ckpt = await this.#fetch(TABLE.datasets[key].checkpoint);
     const info = await this.#client.call("load", { name: NAME, ckpt, task: "names", arch: "diffusion", dataset: key });
     await this.#showLoaded(info);
-    this.#say(`The shipped model of these ${info.train_items.length + info.val_items.length} names, ` +
-              `trained ${info.step} steps on ${info.train_items.length} of them: press Train to go on, Reset for a fresh one.`);
+    const n = (x) => x.toLocaleString("en");
+    this.#say(`The shipped model of these ${n(info.train_items.length + info.val_items.length)} names, ` +
+              `trained ${n(info.step)} steps on ${n(info.train_items.length)} of them: press Train to go on, Reset for a fresh one.`);
     if (note) this.el.saved.textContent = this.#keptNote(saved);
   }
 
