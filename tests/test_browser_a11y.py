@@ -115,7 +115,7 @@ def test_every_chart_has_a_text_alternative(app: Recorded) -> None:
     charts = app.page.eval_on_selector_all(
         ".chart", "cs => cs.map(c => [c.id, c.getAttribute('role'), c.getAttribute('aria-label')])"
     )
-    assert len(charts) == 5  # loss, loss by noise level, translator, lab, sweep
+    assert len(charts) == 6  # loss, loss by noise level, translator, lab, sweep, ablation
     for cid, role, label in charts:
         assert role == "img" and label and len(label) > 40, cid
 

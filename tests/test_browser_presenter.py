@@ -82,4 +82,11 @@ def test_shortcuts_projector_space_and_arrows(browser: Browser, site_url: str) -
         page.keyboard.press(" ")
         page.wait_for_selector("#train[data-training=false]")
         assert "Paused" in page.text_content("#train-message")
+
+        # with the ablation on screen, Space starts its pair instead, and the model above stays
+        page.evaluate("() => document.querySelector('#ablation').scrollIntoView({block: 'center'})")
+        page.evaluate("() => document.activeElement.blur()")
+        page.keyboard.press(" ")
+        page.wait_for_function("() => pytoy.sections.likelihood.shown.ablation.arms?.length === 2")
+        assert page.get_attribute("#train", "data-training") == "false"
         rec.assert_clean(site_url)

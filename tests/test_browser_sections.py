@@ -178,7 +178,8 @@ def test_a_build_with_two_sections_swapped_follows_the_table(
         order = page.evaluate("() => pytoy.presenter.timelines.map(m => m.row.id)")
         assert order == ["reveal", "denoise", "strategies", "race"]
         keys = page.inner_text("#help-keys")
-        assert "section V: train" in keys and "(I, IV, VI, VIII)" in keys
+        assert "train, or pause a run, in the section on screen (V, IX)" in keys
+        assert "(I, IV, VI, VIII)" in keys
         assert page.inner_text("#reveal-model option[value=names]") == "yours (section V)"
     finally:
         context.close()

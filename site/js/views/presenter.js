@@ -3,7 +3,8 @@
 // Keys are ignored while the reader types in a field, and never override a focused button's
 // own Space/Enter. Sections take part through the view contract (sections.js): ← → Home End
 // step the timeline of the section nearest the middle of the screen (views with position()
-// and goTo()), Space starts or pauses the one whose view has toggleRun().
+// and goTo()), Space starts or pauses training in the one nearest the middle whose view has
+// toggleRun() (the train section's model, the ablation's pair).
 
 import * as store from "../store.js";
 
@@ -21,7 +22,7 @@ export function shortcuts(mounted) {
   return [
     ["?", "show or hide this list"],
     ["p", "projector: large type on or off"],
-    ...(runners.length ? [["Space", `section ${numbers(runners)}: train, or pause a run`]] : []),
+    ...(runners.length ? [["Space", `train, or pause a run, in the section on screen (${numbers(runners)})`]] : []),
     ...(timelines.length ? [
       ["← / →", `step back or forward through the timeline of the section on screen (${numbers(timelines)})`],
       ["Home / End", "first or last step of that timeline"]] : []),
@@ -34,7 +35,7 @@ export class Presenter {
   constructor(doc, mounted) {
     this.doc = doc;
     this.timelines = mounted.filter(timelineOf);
-    this.runner = mounted.find(runnerOf) ?? null;
+    this.runners = mounted.filter(runnerOf);
     this.dialog = doc.querySelector("#help");
     this.toggle = doc.querySelector("#projector-toggle");
     doc.querySelector("#help-open").addEventListener("click", () => this.help());
@@ -59,17 +60,22 @@ export class Presenter {
     this.toggle.setAttribute("aria-pressed", String(on));
   }
 
-  /** The section nearest the middle of the screen that has a timeline to step through. */
-  #timeline() {
+  /** Of `sections`, the view of the one nearest the middle of the screen (folded ones left out). */
+  #nearest(sections) {
     const middle = innerHeight / 2;
     let best = null;
-    for (const m of this.timelines) {
+    for (const m of sections) {
       if (m.root.dataset.folded === "true") continue; // its route folded it away
       const r = m.root.getBoundingClientRect();
       const d = r.top <= middle && r.bottom >= middle ? 0 : Math.min(Math.abs(r.top - middle), Math.abs(r.bottom - middle));
       if (!best || d < best.d) best = { view: m.view, d };
     }
     return best?.view ?? null;
+  }
+
+  /** The section nearest the middle of the screen that has a timeline to step through. */
+  #timeline() {
+    return this.#nearest(this.timelines);
   }
 
   /** Step the timeline on screen by `delta`, or to its "start" or "end". */
@@ -95,7 +101,8 @@ export class Presenter {
       End: () => this.#step(0, "end"),
       " ": () => {
         if (target?.closest(ACTIVE)) return false; // Space presses the focused button instead
-        return this.runner ? this.runner.view.toggleRun() : false;
+        const runner = this.#nearest(this.runners); // the training section on screen
+        return runner ? runner.toggleRun() : false;
       },
     }[e.key];
     if (act && act() !== false) e.preventDefault();
