@@ -97,6 +97,11 @@ export class LossChart {
     this.#draw();
   }
 
+  /** How many training-loss points the chart holds (at most MAX_DRAWN). */
+  get drawnPoints() {
+    return this.#drawn.steps.length;
+  }
+
   /** [[step, loss], …]: the held-out points the chart holds (for tests and the curious). */
   get heldOutPoints() {
     return this.#heldOut ? [...this.#heldOut] : [];

@@ -434,11 +434,12 @@ export default class TrainView {
       `learnt about these names in particular rather than about names.`;
   }
 
-  /** {step, noise, floorByT, noiseChart}: the loss by noise level and what its chart holds. */
+  /** {step, noise, floorByT, noiseChart, …}: the loss by noise level and what its chart holds;
+   *  `drawn` is how many training-loss points the loss chart holds (bounded: chart.js). */
   get shown() {
     return { step: Number(this.root.dataset.step), noise: this.#noise.loss, floorByT: this.#noise.floor,
              noiseChart: this.#noise.plotted, data: this.#settings.data, heldOut: this.#lastHeldOut,
-             heldOutChart: this.#chart.heldOutPoints };
+             heldOutChart: this.#chart.heldOutPoints, drawn: this.#chart.drawnPoints };
   }
 
   #progress(p) {
