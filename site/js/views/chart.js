@@ -126,7 +126,7 @@ export class LossChart {
     this.#note.hidden = stride === 1;
     this.#note.textContent = `The chart draws a point every ${stride} steps, at most ` +
       `${max.toLocaleString("en")}, so a long run stays light; the trainer keeps every step, ` +
-      "and so do the saved model and the loss history (.csv).";
+      "and so do the downloaded model and the loss history (.csv).";
   }
 
   #data() {
