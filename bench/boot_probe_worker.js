@@ -29,14 +29,22 @@ try {
   stages.push(["fetch + compile + instantiate pyodide.asm.wasm", instantiatedAt - last]);
   stages.push(["start CPython (stdlib from the zip, ~180 modules)", end - instantiatedAt]);
   last = end;
-  await py.loadPackage(["numpy", "micropip"], { messageCallback: () => {} });
-  stage("loadPackage numpy + micropip (unpack, link NumPy's .so)");
-  py.runPython("import numpy");
-  stage("import numpy");
-  py.runPython("import micropip");
-  stage("import micropip");
-  await py.runPythonAsync(`import micropip\nawait micropip.install(${JSON.stringify(wheel)})`);
-  stage("micropip.install the pytoy wheel");
+  if (new URL(import.meta.url).searchParams.get("install") === "loadPackage") {
+    // the variant without micropip: NumPy from the lock file and the wheel by URL, one call
+    await py.loadPackage(["numpy", wheel], { messageCallback: () => {} });
+    stage("loadPackage numpy + the pytoy wheel (unpack, link NumPy's .so)");
+    py.runPython("import numpy");
+    stage("import numpy");
+  } else {
+    await py.loadPackage(["numpy", "micropip"], { messageCallback: () => {} });
+    stage("loadPackage numpy + micropip (unpack, link NumPy's .so)");
+    py.runPython("import numpy");
+    stage("import numpy");
+    py.runPython("import micropip");
+    stage("import micropip");
+    await py.runPythonAsync(`import micropip\nawait micropip.install(${JSON.stringify(wheel)})`);
+    stage("micropip.install the pytoy wheel");
+  }
   py.runPython("import pytoy.api");
   stage("import pytoy.api");
   const boot = performance.now() - t0;

@@ -36,12 +36,14 @@ class Build:
     ``entries`` are site-relative module paths, evaluated in order as one program (their
     shared modules once); ``format`` is ``"esm"`` (a module) or ``"iife"`` (a classic
     script); ``define`` replaces global expressions, e.g. ``import.meta.url``, which a
-    classic script cannot spell.
+    classic script cannot spell; ``minify`` shortens names and drops whitespace (the
+    vendored libraries that ship unminified: ``buildtools/site.py``).
     """
 
     entries: tuple[str, ...]
     format: str
     define: dict[str, str] = field(default_factory=dict)
+    minify: bool = False
 
     def options(self, site: Path) -> dict[str, object]:
         """esbuild's build options for this bundle (plain JSON for bundle.mjs)."""
@@ -53,6 +55,8 @@ class Build:
             "absWorkingDir": str(site.resolve()),
             "define": self.define,
         }
+        if self.minify:
+            opts["minify"] = True
         if len(self.entries) == 1:
             opts["entryPoints"] = [self.entries[0]]
         else:  # several entries: one program that imports them in order

@@ -29,6 +29,7 @@ from buildtools import (
     tries,
 )
 from buildtools.assets import PYODIDE_VERSION, fetch, missing_files, shipped_files
+from buildtools.bundle import Build, bundle
 from buildtools.wheel import build_wheel
 
 Log = Callable[[str], None]
@@ -49,6 +50,21 @@ def _entry(root: Path, rel: str) -> dict[str, object]:
 def _copy(src: Path, dest: Path) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, dest)
+
+
+def minify_vendored(staging: Path, rels: list[str], cache: Path, log: Log) -> None:
+    """Minify vendored JS that its package ships unminified (uPlot's ES module) in place, with
+    the pinned esbuild: the file the cache pins is what is minified, and assets.json hashes
+    the file as shipped. The package's LICENSE ships beside it."""
+    if not rels:
+        return
+    before = sum((staging / r).stat().st_size for r in rels)
+    for rel, out in zip(rels, bundle(staging, [Build((r,), "esm", minify=True) for r in rels],
+                                     cache), strict=True):
+        (staging / rel).write_text(out.text, encoding="utf-8")
+    after = sum((staging / r).stat().st_size for r in rels)
+    log(f"build: minified {len(rels)} vendored script(s): {human_size(before)} → "
+        f"{human_size(after)}")
 
 
 def _check_site(site_dir: Path) -> None:
@@ -85,8 +101,11 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress,
     # (the prose, the table and the prompts are assembled into index.html below)
 
     assets: dict[str, dict[str, object]] = {}
-    for logical, cache_rel, site_rel in shipped_files():
+    for _, cache_rel, site_rel in shipped_files():
         _copy(cache / cache_rel, staging / site_rel)
+    minify_vendored(staging, [r for _, _, r in shipped_files() if r.startswith("vendor/")
+                              and r.endswith((".js", ".mjs")) and ".min." not in r], cache, log)
+    for logical, _, site_rel in shipped_files():
         assets[logical] = _entry(staging, site_rel)
 
     wheel = build_wheel(repo, staging / "py")

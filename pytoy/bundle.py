@@ -39,6 +39,9 @@ class Bundle:
     val_items: list[str] = field(default_factory=list)  # the held-out split
     resume: Resume | None = None  # optimiser and random state, to continue training exactly
     dataset: str = ""  # the named dataset (defaults DATASETS) it was made for; "" for any other
+    # steps trained before history[0]: a copy kept in a browser keeps only the latest losses
+    # (site/js/checkpoints.js), so the step count is history_from + len(history)
+    history_from: int = 0
 
     @property
     def task(self) -> str:
@@ -46,7 +49,7 @@ class Bundle:
 
     @property
     def steps(self) -> int:
-        return len(self.history)
+        return self.history_from + len(self.history)
 
     def predictor(self):
         """(B, L) ids, (B,) t -> (B, L, V) logits, with these weights."""

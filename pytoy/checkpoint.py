@@ -11,6 +11,10 @@ JSON numbers would round them) and the loss history unrounded. Version-1 files (
 format before it, still in readers' browsers and downloads) load as before: their model
 continues from its weights with fresh momentum and random draws.
 
+`history.steps`, when present, is the number of steps trained: a copy kept in a browser keeps
+the loss of the latest steps only (site/js/checkpoints.js), so the steps are not always the
+history's length (files without it: the steps are the history's length).
+
 `data.name`, when present, names the page's dataset the model was made for (`small`,
 `large`: defaults.DATASETS), so the page never applies a model to the other list.
 """
@@ -77,7 +81,7 @@ def to_dict(b: Bundle) -> dict:
         "layout": b.layout.to_json(),
         "params": {k: {"shape": list(v.shape), "data": encode_array(v)}
                    for k, v in b.params.items()},
-        "history": {"loss": [float(x) for x in b.history]},
+        "history": {"loss": [float(x) for x in b.history], "steps": b.steps},
         "train": b.train,
         "data": {"sha256": b.data_sha256, "train": b.train_items, "val": b.val_items},
     }
@@ -118,6 +122,10 @@ def from_dict(d: object) -> Bundle:
         history = [float(x) for x in d.get("history", {}).get("loss", [])]
         if not all(np.isfinite(history)):
             raise CheckpointError("the loss history contains non-finite numbers")
+        steps = d.get("history", {}).get("steps", len(history))
+        if type(steps) is not int or steps < len(history):
+            raise CheckpointError(f"the history's step count {steps!r} is not a whole number "
+                                  f"at least its {len(history)} losses")
         resume = None
         if version >= 2 and "resume" in d:
             n = sum(int(np.prod(s)) for s in shapes.values())
@@ -127,7 +135,8 @@ def from_dict(d: object) -> Bundle:
             resume = Resume(velocity, decode_rng(d["resume"]["rng"]))
         return Bundle(cfg, params, vocab, layout, history, dict(d.get("train", {})),
                       str(data.get("sha256", "")), list(data.get("train", [])),
-                      list(data.get("val", [])), resume, str(data.get("name", "")))
+                      list(data.get("val", [])), resume, str(data.get("name", "")),
+                      history_from=steps - len(history))
     except CheckpointError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as e:

@@ -1,5 +1,6 @@
-"""bench/run.py still runs: its smoke mode (one repeat, a few steps per section) completes and
-prints every table, with a row for every batch size at its own learning rate.
+"""bench/run.py and bench/slow.py still run: their smoke modes (one repeat, a few steps per
+section) complete and print every table, run.py's with a row for every batch size at its own
+learning rate, slow.py's with every phase of the throttled visit and every soak figure.
 
 Nothing here reads a figure as a speed: the smoke run's numbers mean nothing, and a benchmark
 that prints figures is run by hand (python3 bench/run.py). The smoke run writes no file.
@@ -18,6 +19,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "bench" / "run.py"
+SLOW = REPO / "bench" / "slow.py"
 
 
 def _batch_lr() -> dict[int, float]:
@@ -53,10 +55,10 @@ BROWSER_TABLES = {
 }
 
 
-def run_smoke(*args: str, timeout: int) -> str:
+def run_smoke(*args: str, timeout: int, script: Path = SCRIPT) -> str:
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
     proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--smoke", *args],
+        [sys.executable, str(script), "--smoke", *args],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-4000:] + proc.stdout[-4000:]
@@ -120,3 +122,27 @@ def test_bench_smoke_with_browser(site_dir: Path) -> None:
     out = run_smoke("--site", str(site_dir), timeout=900)
     check_report(out, {**BROWSER_TABLES, **CPYTHON_TABLES})
     check_throughput(out, browser=True)
+
+
+SLOW_TABLES = {
+    "## Throttled: the page's CPU 4× slower": ["| what | unthrottled | throttled 4× |"],
+    "## Soak:": ["| what | before | after |"],
+}
+SLOW_ROWS = [
+    "Train live", "every section live", "first training progress", "examples/s",
+    "sampling", "long tasks during start", "long tasks during training",
+    "long tasks during sampling", "long tasks during scrubbing",
+    "JS heap", "localStorage", "navigator.storage.estimate()", "loss chart: points drawn",
+    "steps trained",
+]
+
+
+@pytest.mark.browser
+def test_slow_smoke(site_dir: Path) -> None:
+    """bench/slow.py's throttled visit and soak, once each with a few steps."""
+    out = run_smoke("--site", str(site_dir), timeout=900, script=SLOW)
+    check_report(out, SLOW_TABLES)
+    first_cells = [row[0] for table in tables(out) for row in table[2:]]
+    for want in SLOW_ROWS:
+        assert any(c.startswith(want) for c in first_cells), f"no row {want!r}"
+    assert out.count("Load average before / after") == 2

@@ -246,6 +246,46 @@ def test_train_on_own_names_then_reload_then_back_to_the_shipped_list(
         rec.assert_clean(site_url)
 
 
+def test_a_long_class_model_reloads_at_its_step_from_its_bounded_copy(
+    browser: Browser, site_url: str, tmp_path: Path
+) -> None:
+    """The copy kept in this browser holds the latest STORED_STEPS losses and the step count
+    (checkpoints.js `bounded`): reloaded, the model is at its real step, trains on, is saved
+    bounded again, and its CSV numbers the losses it holds from the right step."""
+    with ready_page(browser, site_url + "#train") as rec:
+        page = rec.page
+        idle(page)
+        keep = page.evaluate("""async () => {
+          const { bounded, STORED_STEPS } = await import("./js/checkpoints.js");
+          const c = await pytoy.client.call("export", {name: "names"});
+          const n = STORED_STEPS + 60;  // as if trained 25,000 steps and more
+          c.history = {loss: Array.from({length: n}, (_, i) => 3 - i / n), steps: 25_000 + n};
+          localStorage.setItem("pytoy:model:names", JSON.stringify(bounded(c)));
+          return STORED_STEPS;
+        }""")
+        page.reload()
+        page.wait_for_selector("body[data-status=ready]")
+        step = 25_000 + keep + 60
+        assert page.get_attribute("#train", "data-step") == str(step)
+        train_more(page)
+        page.wait_for_function("() => /^Saved/.test(document.querySelector('#train-saved')"
+                               ".textContent)")
+        assert f"latest {keep:,} steps" in page.text_content("#train-saved")
+        stored = page.evaluate("() => JSON.parse(localStorage.getItem('pytoy:model:names'))"
+                               ".history")
+        assert stored["steps"] == step + MORE and len(stored["loss"]) == keep
+        with page.expect_download() as info:
+            page.click("#train-csv")
+        path = tmp_path / "loss.csv"
+        info.value.save_as(path)
+        rows = path.read_text().splitlines()[1:]
+        assert len(rows) == keep + MORE  # what the worker holds: the kept losses, then trained
+        first, last = int(rows[0].split(",")[0]), int(rows[-1].split(",")[0])
+        assert (first, last) == (step - keep + 1, step + MORE)
+        page.evaluate("() => localStorage.clear()")
+        rec.assert_clean(site_url)
+
+
 def test_the_page_stayed_clean(app: Recorded, site_url: str) -> None:
     app.assert_clean(site_url)
 

@@ -452,6 +452,20 @@ def test_serve_command_prints_url_and_stops_cleanly(sample_root: Path) -> None:
             proc.wait()
 
 
+@pytest.mark.assets
+def test_vendored_scripts_ship_minified(built_site: Path) -> None:
+    """uPlot's ES module (shipped unminified by its package) is minified by the pinned esbuild;
+    the asset map hashes what ships, and it still exports uPlot."""
+    src = next(v for v in VENDOR_NPM if v.name == "uplot")
+    pinned = CACHE / f"npm/uplot@{src.version}/dist/uPlot.esm.js"
+    shipped = built_site / "vendor" / "uplot" / "dist" / "uPlot.esm.js"
+    assert shipped.stat().st_size < pinned.stat().st_size // 2
+    entry = json.loads((built_site / "assets.json").read_text())["assets"]
+    assert entry["uplot/dist/uPlot.esm.js"]["sha256"] == sha256_file(shipped)
+    text = shipped.read_text(encoding="utf-8")
+    assert "export{" in text.replace(" ", "") and "as default" in text
+
+
 # --- formulas typeset at build time ----------------------------------------------------------
 
 

@@ -167,3 +167,23 @@ def test_damaged_checkpoints_are_refused_and_the_model_is_kept(what, damage, msg
         api.load("keep", d)
     assert api.history("keep") == before
     assert all(np.array_equal(w[k], weights("keep")[k]) for k in w)
+
+
+def test_a_copy_keeping_only_the_latest_losses_keeps_its_step_count():
+    """A browser keeps the loss of the latest steps only (site/js/checkpoints.js `bounded`),
+    with the steps in history.steps: the model loads at its real step and trains on from it."""
+    api.create("long", "names")
+    api.train_chunk("long", 50)
+    d = json.loads(json.dumps(api.export("long")))
+    assert d["history"]["steps"] == 50 and len(d["history"]["loss"]) == 50
+    d["history"]["loss"] = d["history"]["loss"][-20:]  # what `bounded` does
+    api.load("kept", d)
+    assert api.info("kept")["step"] == 50
+    assert api.history("kept") == api.history("long")[-20:]
+    api.train_chunk("kept", 5)
+    again = api.export("kept")
+    assert again["history"]["steps"] == 55 and len(again["history"]["loss"]) == 25
+    for bad in (10, 2.5, "50"):  # fewer steps than losses, or not a whole number
+        d["history"]["steps"] = bad
+        with pytest.raises(checkpoint.CheckpointError, match="step count"):
+            checkpoint.from_dict(d)

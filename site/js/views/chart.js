@@ -97,6 +97,11 @@ export class LossChart {
     this.#draw();
   }
 
+  /** How many training-loss points the chart holds (at most MAX_DRAWN). */
+  get drawnPoints() {
+    return this.#drawn.steps.length;
+  }
+
   /** [[step, loss], …]: the held-out points the chart holds (for tests and the curious). */
   get heldOutPoints() {
     return this.#heldOut ? [...this.#heldOut] : [];
@@ -121,7 +126,7 @@ export class LossChart {
     this.#note.hidden = stride === 1;
     this.#note.textContent = `The chart draws a point every ${stride} steps, at most ` +
       `${max.toLocaleString("en")}, so a long run stays light; the trainer keeps every step, ` +
-      "and so do the saved model and the loss history (.csv).";
+      "and so do the downloaded model and the loss history (.csv).";
   }
 
   #data() {

@@ -320,10 +320,13 @@ export default class TrainView {
     await downloadModel(this.#client, NAME, () => `pytoy-names-step${this.root.dataset.step}.json`);
   }
 
-  /** Download the loss of every training step so far as CSV (step,loss). */
+  /** Download the loss of every training step so far as CSV (step,loss): every one the worker
+   *  holds (after a reload from this browser, the latest STORED_STEPS and those since). */
   async exportHistory() {
     const losses = await this.#client.call("history", { name: NAME });
-    const rows = losses.map((loss, i) => `${i + 1},${loss}`);
+    // a model reloaded from this browser holds the latest losses only (checkpoints.js)
+    const first = Number(this.root.dataset.step) - losses.length + 1;
+    const rows = losses.map((loss, i) => `${first + i},${loss}`);
     download(`pytoy-names-loss.csv`, ["step,loss", ...rows].join("\n") + "\n", "text/csv");
   }
 
@@ -437,11 +440,12 @@ export default class TrainView {
       `learnt about these names in particular rather than about names.`;
   }
 
-  /** {step, noise, floorByT, noiseChart}: the loss by noise level and what its chart holds. */
+  /** {step, noise, floorByT, noiseChart, …}: the loss by noise level and what its chart holds;
+   *  `drawn` is how many training-loss points the loss chart holds (bounded: chart.js). */
   get shown() {
     return { step: Number(this.root.dataset.step), noise: this.#noise.loss, floorByT: this.#noise.floor,
              noiseChart: this.#noise.plotted, data: this.#settings.data, heldOut: this.#lastHeldOut,
-             heldOutChart: this.#chart.heldOutPoints };
+             heldOutChart: this.#chart.heldOutPoints, drawn: this.#chart.drawnPoints };
   }
 
   #progress(p) {
