@@ -37,27 +37,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+# installed before the page's own scripts: every long task, and when every section is live
+# (the cold-start bench's own observers)
+from bench.run import INIT_JS  # noqa: E402
 from buildtools.serve import start_server, stop_server  # noqa: E402
 from pytoy.defaults import default  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 WAIT = 600_000  # ms: a throttled start on a loaded machine is slow; nothing here is a test
-
-# Before the page's own scripts: every long task, and when the page says every section is live.
-INIT_JS = """
-(() => {
-  window.__longtasks = [];
-  try {
-    new PerformanceObserver((l) => {
-      for (const e of l.getEntries()) window.__longtasks.push([e.startTime, e.duration]);
-    }).observe({type: "longtask", buffered: true});
-  } catch (e) {}
-  new MutationObserver(() => {
-    if (!window.__readyAt && document.body && document.body.dataset.status === "ready")
-      window.__readyAt = performance.now();
-  }).observe(document, {attributes: true, subtree: true, attributeFilter: ["data-status"]});
-})();
-"""
 
 READY_JS = """() => {
   const m = performance.getEntriesByName("pytoy:train")[0];

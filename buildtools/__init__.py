@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,6 +32,17 @@ def fill_in(text: str, kind: str, values: dict[str, str], where: str, unknown: s
 
 
 ID = re.compile(r"[a-z][a-z0-9-]*\Z")  # a section's or a prompt's id: its anchor too
+
+
+def read_table(path: Path, where: str) -> dict | None:
+    """A TOML table the build reads (site/quiz.toml, site/walk.toml): its data, None if the
+    file is not there, a BuildError naming `where` if it is not TOML."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except tomllib.TOMLDecodeError as e:
+        raise BuildError(f"{where}: {e}") from None
 
 
 def check_row(row: dict, fields: dict[str, type], label: str) -> None:

@@ -9,11 +9,10 @@ through together, not an exam. The teacher notes (buildtools/teacher.py) print t
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from buildtools import BuildError, check_row
+from buildtools import BuildError, check_row, read_table
 
 _MARKER = re.compile(r"^([ \t]*)\{quiz\}[ \t]*\n", re.M)
 _FIELDS = {"id": str, "ask": str, "choices": list, "answer": int, "explain": str}
@@ -31,12 +30,9 @@ class Question:
 
 def load(site: Path) -> list[Question]:
     """Every question, checked: its fields, at least two choices, an answer among them."""
-    try:
-        raw = tomllib.loads((site / "quiz.toml").read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    raw = read_table(site / "quiz.toml", WHERE)
+    if raw is None:
         return []
-    except tomllib.TOMLDecodeError as e:
-        raise BuildError(f"{WHERE}: {e}") from None
     questions = []
     for i, row in enumerate(raw.get("question", []), start=1):
         label = f"{WHERE}: question {i} ({row.get('id', '?')})"

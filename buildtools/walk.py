@@ -6,12 +6,11 @@ language (buildtools/tries.py checks them the same way).
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from buildtools import BuildError, tries
+from buildtools import BuildError, read_table, tries
 
 WHERE = "site/walk.toml"
 _FIELDS = {"route": str, "section": str, "say": str, "steps": list}
@@ -28,12 +27,9 @@ class Step:
 def load(site: Path, routes: dict[str, list[str]]) -> list[Step]:
     """Every step, checked (a known route, a section that route shows, well-formed steps), in
     reading order. `routes`: route id -> the section ids it shows."""
-    try:
-        raw = tomllib.loads((site / "walk.toml").read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    raw = read_table(site / "walk.toml", WHERE)
+    if raw is None:
         return []
-    except tomllib.TOMLDecodeError as e:
-        raise BuildError(f"{WHERE}: {e}") from None
     out = []
     for i, row in enumerate(raw.get("step", []), start=1):
         label = f"{WHERE}: step {i} ({row.get('section', '?')})"
