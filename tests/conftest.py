@@ -18,6 +18,7 @@ violations, and every request (to prove the page talks to its own origin only).
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import shutil
 import subprocess
@@ -361,3 +362,18 @@ def train_more(page: Page) -> None:
     page.click("#train-more")
     page.wait_for_selector("#train[data-training=true]")
     page.wait_for_selector("#train[data-training=false]")
+
+
+def run_page_module(script: str, module: Path, *args: str) -> dict:
+    """Run `script` (an ES module's text) under node on a page module (`module`, then
+    `args`, as its process.argv), with pytoy's settings table last; what it prints, as JSON.
+    For tests of page code that needs no browser (the chart's and the store's bounds)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed (bash scripts/setup.sh)")
+    from pytoy import api
+
+    table = json.dumps(api.defaults())
+    cmd = [node, "--input-type=module", "-e", script, module.as_uri(), *args, table]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(proc.stdout)

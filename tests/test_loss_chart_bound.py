@@ -7,12 +7,9 @@ average taken over every step; pytoy's own history, which the chart is fed from,
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
+from tests.conftest import run_page_module
 
 REPO = Path(__file__).resolve().parent.parent
 CHART = REPO / "site" / "js" / "views" / "chart.js"
@@ -45,15 +42,7 @@ process.stdout.write(JSON.stringify({
 
 
 def drawn(n: int) -> dict:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed (bash scripts/setup.sh)")
-    from pytoy import api
-
-    table = json.dumps(api.defaults())
-    cmd = [node, "--input-type=module", "-e", SCRIPT, CHART.as_uri(), str(n), table]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=True)
-    return json.loads(proc.stdout)
+    return run_page_module(SCRIPT, CHART, str(n))
 
 
 def test_a_short_run_is_drawn_whole() -> None:

@@ -7,12 +7,9 @@ pytoy loads that copy at its real step (tests/test_oracle_checkpoint.py checks t
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
+from tests.conftest import run_page_module
 
 REPO = Path(__file__).resolve().parent.parent
 MODULE = REPO / "site" / "js" / "checkpoints.js"
@@ -35,15 +32,7 @@ process.stdout.write(JSON.stringify({
 
 
 def kept(n: int) -> dict:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed (bash scripts/setup.sh)")
-    from pytoy import api
-
-    table = json.dumps(api.defaults())
-    cmd = [node, "--input-type=module", "-e", SCRIPT, MODULE.as_uri(), str(n), table]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=True)
-    return json.loads(proc.stdout)
+    return run_page_module(SCRIPT, MODULE, str(n))
 
 
 def test_a_short_history_is_stored_whole() -> None:
