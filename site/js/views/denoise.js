@@ -169,7 +169,14 @@ export default class DenoiseView {
     }));
   }
 
-  #try(work) {
-    return attempt(this.el.message, work);
+  /** Run work with the section marked busy (aria-busy) until pytoy answers, so a reader's
+   *  assistive technology, and a test, can tell a pending sample from the one shown. */
+  async #try(work) {
+    this.root.setAttribute("aria-busy", "true");
+    try {
+      await attempt(this.el.message, work);
+    } finally {
+      this.root.removeAttribute("aria-busy");
+    }
   }
 }
