@@ -50,7 +50,7 @@ def compute(frames: dict, defaults: dict) -> dict[str, str]:
         "names.count": str(len(info["train_items"])),
         "names.length": str(length),
         "names.length.word": word(length),
-        # section I's two models writing rahul: how many passes each took
+        # the reveal section's two models writing rahul: how many passes each took
         "reveal.ar.passes": str(len(frames["reveal"]["ar"]["passes"])),
         "reveal.ar.passes.word": word(len(frames["reveal"]["ar"]["passes"])),
         "reveal.diffusion.passes": str(len(frames["reveal"]["diffusion"]["passes"])),
@@ -73,7 +73,8 @@ def compute(frames: dict, defaults: dict) -> dict[str, str]:
         # the page's own sizes (pytoy's table, DEFAULTS["page"]), which its buttons name
         "page.grid": str(d["page"]["grid"]),
         "page.more": f"{d['page']['more']:,}",
-        "ablation.steps": f"{d['ablation']['steps']['default']:,}",  # section XII's live pair
+        # the likelihood section's live pair
+        "ablation.steps": f"{d['ablation']['steps']['default']:,}",
         # a reader's own data: what data.check_own accepts
         "own.min": str(data.OWN_MIN_ITEMS),
         "own.max": f"{data.OWN_MAX_ITEMS:,}",
@@ -89,7 +90,7 @@ def compute(frames: dict, defaults: dict) -> dict[str, str]:
     return out
 
 
-def _percent(x: float) -> str:
+def percent(x: float) -> str:
     """0.214 -> "21%", 0.003 -> "0.3%", 0.998 -> "99.8%": a share as the prose states it,
     with a decimal where whole percents would say none or all when it is not."""
     p = 100 * x
@@ -100,14 +101,15 @@ def _percent(x: float) -> str:
 
 
 def _large(frames: dict, d: dict) -> dict[str, str]:
-    """The large list (section IV's data menu) and the count of copied names (section V)."""
+    """The large list (the train section's data menu) and the count of copied names (the
+    denoise section)."""
     big = frames["large"]
     sh = frames["shares"]
     out = {
         "large.count": f"{big['train_n'] + big['held_out_n']:,}",
         "large.train": f"{big['train_n']:,}",
         "large.held_out": f"{big['held_out_n']:,}",
-        "large.held_out.percent": _percent(d["datasets"]["large"]["val_frac"]),
+        "large.held_out.percent": percent(d["datasets"]["large"]["val_frac"]),
         "large.length": str(big["info"]["layout"]["a_len"]),
         "large.steps": f"{big['info']['step']:,}",
         "large.loss.training": f"{big['losses']['training']:.3f}",
@@ -118,7 +120,7 @@ def _large(frames: dict, d: dict) -> dict[str, str]:
     }
     for which in ("small", "large"):
         for k in ("training", "held-out", "new"):
-            out[f"shares.{which}.{k}"] = _percent(sh[which]["shares"][k])
+            out[f"shares.{which}.{k}"] = percent(sh[which]["shares"][k])
     return out
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from buildtools import BuildError
+from buildtools.facts import percent
 from buildtools.frames import REVEAL_STEPS, SWEEP_N, WORD
 from buildtools.tries import Html, Scenario
 from pytoy.defaults import DEFAULTS
@@ -120,11 +121,6 @@ def _escape(text: str) -> str:
 def listed(items: list[str]) -> str:
     """["a", "b", "c"] -> "a, b and c" (items already prose)."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def percent(p: float) -> str:
-    """A share as the prose says it: 0.957 -> "96%"."""
-    return f"{math.floor(100 * p + 0.5)}%"
 
 
 def js_number(x: float) -> str:

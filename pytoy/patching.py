@@ -1,6 +1,6 @@
 """Edit the Python: replace one small pytoy function with the reader's version, and back.
 
-Section XIV of the page lets a student change, say, how corruption hides letters and see
+The edit section of the page lets a student change, say, how corruption hides letters and see
 the section's output change. The code runs only here, inside the Python that runs pytoy (the
 page's worker): it is compiled in the function's own module namespace, installed wherever
 pytoy refers to that function by name (``from .diffusion import corrupt`` makes a second
@@ -60,7 +60,7 @@ def _trimmed(e: BaseException, filename: str) -> str:
     if isinstance(e, SyntaxError):
         return "".join(traceback.format_exception_only(e)).rstrip()
     frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == filename]
-    lines = ["Traceback (your code):", *traceback.format_list(frames)] if frames else []
+    lines = ["Traceback (your code):\n", *traceback.format_list(frames)] if frames else []
     return ("".join(lines) + "".join(traceback.format_exception_only(e))).rstrip()
 
 

@@ -63,7 +63,7 @@ def test_frames_render_before_python_and_say_it_is_loading(app: Recorded, site_u
     """frames.json is the same pytoy output; the pending note was shown and is gone when ready."""
     frames = app.page.evaluate("() => window.pytoy.frames")
     assert frames["reveal"]["diffusion"]["text"] == "rahul"
-    assert app.page.inner_text("#corrupt [data-pending]") == ""
+    assert app.page.text_content("#corrupt [data-pending]") == ""
 
 
 def test_section_one_frames_equal_cpython_reveal(app: Recorded, shipped: dict[str, str]) -> None:
@@ -93,16 +93,16 @@ def test_section_two_slider_at_one_masks_every_character(app: Recorded) -> None:
     set_range(page, "#corrupt-t", 0.5)
     page.click("#corrupt-noise")
     page.wait_for_function("() => window.pytoy.sections.corrupt.shown.expected_masked === 3.5")
-    assert "3.50" in page.inner_text("#corrupt-stats")
-    assert page.inner_text("#corrupt-count") == "40"
+    assert "3.50" in page.text_content("#corrupt-stats")
+    assert page.text_content("#corrupt-count") == "40"
 
 
 def test_section_three_draws_the_real_config(app: Recorded, shipped: dict[str, str]) -> None:
     page = app.page
     info = api.info(shipped["names"])
     assert page.get_attribute("#model-diagram", "data-params") == str(info["params"])
-    assert f"{info['params']:,}" in page.inner_text("#model-params")
-    assert page.inner_text("#model-vocab").replace("\n", "").startswith(info["vocab"]["symbols"])
+    assert f"{info['params']:,}" in page.text_content("#model-params")
+    assert page.text_content("#model-vocab").replace("\n", "").startswith(info["vocab"]["symbols"])
     page.wait_for_selector("#model-formula[data-rendered=katex]")
     assert page.locator("#model-formula .katex").count() == 1
 
@@ -112,8 +112,8 @@ def test_section_four_plus_500_advances_by_500(app: Recorded) -> None:
     before = int(page.get_attribute("#train", "data-step"))
     train_more(page)
     assert int(page.get_attribute("#train", "data-step")) == before + MORE
-    assert page.inner_text("#stat-step") == str(before + MORE)
-    assert "Saved in this browser" in page.inner_text("#train-saved")
+    assert page.text_content("#stat-step") == str(before + MORE)
+    assert "Saved in this browser" in page.text_content("#train-saved")
 
 
 def test_section_four_a_wild_learning_rate_misbehaves_and_the_reader_recovers(
@@ -126,7 +126,7 @@ def test_section_four_a_wild_learning_rate_misbehaves_and_the_reader_recovers(
     assert page.is_visible("#train-recover")
     train_more(page)
     # what the page's "Try this" promises: pytoy notices, restores the last good weights, stops
-    message = page.inner_text("#train-message")
+    message = page.text_content("#train-message")
     assert "diverged" in message and f"restored to step {before}" in message, message
     assert int(page.get_attribute("#train", "data-step")) == before
     page.click("#train-recover")
@@ -195,11 +195,11 @@ def test_section_seven_unseen_words_and_bad_characters(app: Recorded) -> None:
     page.wait_for_function(
         "() => document.querySelector('#translate-timeline').dataset.text !== 'namaste'"
     )
-    assert "unseen" in page.inner_text("#translate-timeline")
+    assert "unseen" in page.text_content("#translate-timeline")
     page.fill("#translate-word", "Hi!")
     page.click("#translate-run")
     page.wait_for_selector("#translate-message.error")
-    assert page.inner_text("#translate-message")
+    assert page.text_content("#translate-message")
 
 
 def test_a_trained_model_survives_a_reload(browser: Browser, site_url: str) -> None:
@@ -210,7 +210,7 @@ def test_a_trained_model_survives_a_reload(browser: Browser, site_url: str) -> N
         page.reload()
         page.wait_for_selector("body[data-status=ready]")
         assert page.get_attribute("#train", "data-step") == str(MORE)
-        assert "Welcome back" in page.inner_text("#train-message")
+        assert "Welcome back" in page.text_content("#train-message")
         page.click("#train-forget")
         page.wait_for_function("() => document.querySelector('#train').dataset.step === '0'")
         rec.assert_clean(site_url)
@@ -259,7 +259,7 @@ def test_a_trained_translator_survives_a_reload(browser: Browser, site_url: str)
         page.reload()
         page.wait_for_selector("body[data-status=ready]")
         assert page.get_attribute("#translate", "data-model") == "translate-mine"
-        assert f"step {step}" in page.inner_text("#translate-saved")
+        assert f"step {step:,}" in page.text_content("#translate-saved")
         again = page.evaluate("() => pytoy.client.call('info', {name: 'translate-mine'})")["step"]
         assert again == step
         page.click("#translate-forget")

@@ -56,6 +56,9 @@ def test_a_broken_edit_keeps_the_previous_version(source, words):
     if "NameError" in words:  # trimmed to the reader's own frames
         assert '<your diffusion.corrupt>", line 2' in out["traceback"]
         assert "patching.py" not in out["traceback"]
+        # laid out as Python prints one: the header alone on its line, then each frame
+        assert out["traceback"].splitlines()[:2] == [
+            "Traceback (your code):", '  File "<your diffusion.corrupt>", line 2, in corrupt']
 
 
 def test_schedule_edit_changes_how_many_letters_each_step_commits():

@@ -124,8 +124,8 @@ def test_the_large_list_and_the_copy_counts_are_what_the_files_say(figures: dict
                  "held-out": sum(t in held for t in texts)}
         count["new"] = 1000 - count["training"] - count["held-out"]
         for k, c in count.items():
-            assert figures[f"shares.{which}.{k}"] == facts._percent(c / 1000)
-    assert facts._percent(0.998) == "99.8%" and facts._percent(0.214) == "21%"
+            assert figures[f"shares.{which}.{k}"] == facts.percent(c / 1000)
+    assert facts.percent(0.998) == "99.8%" and facts.percent(0.214) == "21%"
 
 
 def test_the_built_page_has_every_figure_filled(figures: dict[str, str]) -> None:

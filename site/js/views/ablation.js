@@ -1,4 +1,4 @@
-// Section XII's live ablation: two names models trained side by side in the worker, the same
+// The likelihood section's live ablation: two names models trained side by side in the worker, the same
 // names and the same seed, differing in the one setting the switch names (pytoy's table,
 // `ablation`: its steps, seed, switches and their arms). Each is scored after every chunk on
 // pytoy's one yardstick for both (api.probe_gap: the loss per hidden letter on a fixed probe,
@@ -172,7 +172,7 @@ export class Ablation {
 
   /** Both models train a chunk (the worker runs the two in turn), then pytoy scores both, so
    *  every point of the chart is at a whole chunk, the same steps for both; until the steps
-   *  are done or Pause asks (it takes effect after the chunk, as in section IV). */
+   *  are done or Pause asks (it takes effect after the chunk, as in the train section). */
   async #trainBoth(run) {
     const pair = this.#pair;
     const chunk = TABLE.chunk;
@@ -193,8 +193,8 @@ export class Ablation {
       if (run !== this.#run) return;
       this.#state = pair.arms.some((a) => a.step < pair.steps) ? "paused" : "idle";
       this.#say(this.#state === "paused"
-        ? `Paused at steps ${pair.arms.map((a) => a.step).join(" and ")}: press Go on to finish, Train both to start again.`
-        : `Both trained ${pair.steps} steps from seed ${pair.seed}.`);
+        ? `Paused at steps ${pair.arms.map((a) => a.step.toLocaleString("en")).join(" and ")}: press Go on to finish, Train both to start again.`
+        : `Both trained ${pair.steps.toLocaleString("en")} steps from seed ${pair.seed}.`);
     } catch (e) {
       this.#say(e.message, "error");
       this.#state = "idle";

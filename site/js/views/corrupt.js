@@ -1,4 +1,4 @@
-// Section II, "How corruption dissolves a name": a slider for the noise level t, a name from
+// The corrupt section, "How corruption dissolves a name": a slider for the noise level t, a name from
 // the training set (or typed), and the masked positions drawn by api.corrupt_word. "New noise"
 // draws again with the next seed. Before Python is ready, frames.json has rahul at t = 0, 0.1, …, 1.
 
@@ -28,6 +28,7 @@ export default class CorruptView {
     this.el.names.append(...names.map((n) => el("li", { textContent: n })));
     this.el.count.textContent = String(names.length);
     this.length = frames.info.layout.a_len;
+    this.el.word.maxLength = this.length; // a word longer than the model's row cannot be corrupted
     this.el.t.addEventListener("input", () => this.update());
     this.el.noise.addEventListener("click", () => { this.#seed++; this.update(); });
     this.el.pick.addEventListener("change", () => { this.el.word.value = this.el.pick.value; this.update(); });

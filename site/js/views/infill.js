@@ -1,4 +1,4 @@
-// Section XI, "Filling gaps": a template such as r??ul, completed by both models (api.infill:
+// The infill section, "Filling gaps": a template such as r??ul, completed by both models (api.infill:
 // page("infill_n") completions each, how many are real names, how many kept every fixed letter, the commonest
 // outputs) with one timeline each (api.sample with the template). Bad templates come back from
 // pytoy as one-line messages, shown inline.
@@ -7,7 +7,14 @@ import { attempt, el, readNumber } from "../dom.js";
 import { page } from "../table.js";
 import { renderTimeline } from "./timeline.js";
 
-const pct = (q) => `${Math.round(100 * q)}%`;
+/** 0.995 -> "99.5%", 0.23 -> "23%": whole percents, with a decimal where they would say all or
+ *  none and it is not so (buildtools/facts.py's percent, which the prose's shares follow). */
+function pct(q) {
+  const p = 100 * q;
+  const whole = p.toFixed(0);
+  const wrong = (whole === "0" || whole === "100") && p !== 0 && p !== 100;
+  return wrong || (p < 10 && whole !== "0" && p !== Math.round(p)) ? `${p.toFixed(1)}%` : `${whole}%`;
+}
 
 export default class InfillView {
   #client = null;

@@ -1,4 +1,4 @@
-// "Which letters to commit": one model, one seed, five strategies side by side
+// "Which letters to commit": one model, one seed, every strategy side by side
 // (api.sample with each strategy), each with its forward-pass count; letters that remask took
 // back are struck through. Below, the confidence chart for one of them: per pass the gate (least
 // confident hidden position) and the mean, as pytoy's sampler recorded them, with τ as a line,
@@ -17,7 +17,7 @@ export default class LabView {
   #client = null;
   #drawing = 0; // counts showAll calls, so only the latest one's cards are shown
   #area;
-  timelines; // strategy -> timeline (the five side by side)
+  timelines; // strategy -> timeline (all of them side by side)
   charted = null; // the timeline the chart shows (the picked one, or its early-stopped decode)
   plotted = null; // {x, gate, mean, tau}: exactly what the chart was given
 
@@ -74,7 +74,7 @@ export default class LabView {
     return { steps: readNumber(steps), tau: readNumber(tau), temperature: readNumber(temperature), seed: readNumber(seed) };
   }
 
-  /** Decode with all five strategies, same model and seed. */
+  /** Decode with every strategy, same model and seed. */
   async run() {
     const decode = this.decode();
     await attempt(this.el.message, async () => {

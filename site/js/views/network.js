@@ -23,6 +23,13 @@ export default class ModelView {
 }
 
 const count = (shape) => shape.reduce((a, b) => a * b, 1);
+
+/** A row as the model sees one: a training word padded to the row's length, every third
+ *  position from the third hidden ("aarav" -> "aa?av?_" in a row of seven). */
+function example(word, length) {
+  const row = [...word.padEnd(length, SYMBOLS.pad)].slice(0, length);
+  return row.map((ch, i) => (i % 3 === 2 ? SYMBOLS.mask : ch)).join("");
+}
 const fmt = (n) => n.toLocaleString("en");
 
 export function renderNetwork(root, info) {
@@ -39,7 +46,7 @@ export function renderNetwork(root, info) {
     return `${names.map((k) => `${k} ${shapes[k].join("×")}`).join(" + ")} = ${fmt(n)} weights`;
   };
   root.replaceChildren(
-    layer(`${L} positions`, `each one of ${V} symbols, e.g. ra?u?__`),
+    layer(`${L} positions`, `each one of ${V} symbols, e.g. ${example(info.train_items?.[0] ?? "", L)}`),
     arrow(),
     layer("embedding", `each symbol → ${c.emb} numbers; ${L} × ${c.emb} = ${L * c.emb}` +
           (c.time_input ? `, plus t: ${inputs} inputs` : ""), w(["emb"])),

@@ -118,13 +118,13 @@ export default class RaceView extends SteppedView {
     await attempt(this.el.message, async () => {
       await this.#client.request("reset", { name: MY_AR, task: "names", arch: "ar", text: this.#dataset });
       const r = await this.#client.request("train", { name: MY_AR, steps: this.#trainSteps }, {
-        onProgress: (p) => { this.el.trainStep.textContent = `step ${p.step} · loss ${p.loss.toFixed(3)}`; },
+        onProgress: (p) => { this.el.trainStep.textContent = `step ${p.step.toLocaleString("en")} · loss ${p.loss.toFixed(3)}`; },
       });
       const option = this.el.ar.querySelector(`option[value="${MY_AR}"]`);
       option.disabled = false;
-      option.textContent = `trained here (step ${r.step})`;
+      option.textContent = `trained here (step ${r.step.toLocaleString("en")})`;
       this.el.ar.value = MY_AR;
-      say(this.el.message, `Your AR baseline (step ${r.step}) is racing now. Press New race.`);
+      say(this.el.message, `Your AR baseline (step ${r.step.toLocaleString("en")}) is racing now. Press New race.`);
     });
     this.el.train.disabled = false;
     this.el.pause.disabled = true;

@@ -1,4 +1,4 @@
-// Section XII: what learning every order costs (held-out bits per character: the diffusion
+// The likelihood section: what learning every order costs (held-out bits per character: the diffusion
 // ELBO, the AR model's exact NLL, a unigram baseline) and whether the model needs t. The
 // numbers are data/studies.json, computed by scripts/run_studies.py with pytoy, and the verdict
 // on t pytoy's studies.time_verdict (frames.py); nothing here computes, it only lays them out.
@@ -6,9 +6,12 @@
 // Below them, the live ablation (ablation.js) trains two models side by side in the worker.
 
 import { el } from "../dom.js";
+import { fact } from "../facts.js";
 import { Ablation } from "./ablation.js";
 
 const f3 = (x) => x.toFixed(3);
+const count = (n) => n.toLocaleString("en"); // 4,000, as the prose writes counts
+const LAST_DIGIT = 1e-3; // the last digit f3 shows
 
 /** The section's view (sections.js): the studies are computed under CPython, not live; the
  *  ablation below them trains live once Python is ready. */
@@ -54,13 +57,14 @@ export function renderStudies(root, studies) {
               el("span", { className: "bar-value" }, f3(bits)));
   }));
   $("#lik-gap").textContent =
-    `Both models trained ${lik.steps} steps of ${lik.train.batch} names (learning rate ` +
-    `${lik.train.lr}, momentum ${lik.train.momentum}) on the same names. The diffusion bound is ` +
-    `${f3(lik.gap_bits_per_char)} bits per character above the AR model's exact figure, and both are far ` +
-    `below the unigram's ${f3(lik.unigram_bits_per_char)}. The gap is the price of training for every ` +
+    `Both models trained ${count(lik.steps)} steps, in batches of ${lik.train.batch} of the same names ` +
+    `(learning rate ${lik.train.lr}, momentum ${lik.train.momentum}). The diffusion bound is ` +
+    `${f3(lik.gap_bits_per_char)} bits per character above the AR model's exact figure, and both are well ` +
+    `below the unigram's ${f3(lik.unigram_bits_per_char)}. Part of the gap is the price of training for every ` +
     `order at once: the diffusion model must predict any letter from any subset of the others, while ` +
-    `the AR model only ever predicts the next letter from the ones before it. It is not a cost of ` +
-    `decoding in parallel — this bound scores one letter at a time — and part of it is the bound's own slack.`;
+    `the AR model only ever predicts the next letter from the ones before it; the rest is the bound's own ` +
+    `slack, and the two networks differ in shape too. It is not a cost of decoding in parallel: this bound ` +
+    `scores one letter at a time.`;
 
   // each arm's mean gap ± its standard error and the verdict are pytoy's (studies.py)
   const t = studies.time_input;
@@ -72,11 +76,14 @@ export function renderStudies(root, studies) {
               el("td", {}, `${f3(arms[flag].gap_mean)} ± ${f3(arms[flag].gap_se)}`));
   }));
   const { difference: diff, noise, measurable } = t.verdict;
-  const head = `Over ${t.seeds.length} seeds of ${t.steps} steps (batch ${t.train.batch}), the gap with t is ${f3(t.with_t.gap_mean)} and ` +
-    `without it ${f3(t.without_t.gap_mean)} nats per letter, a difference of ${f3(Math.abs(diff))}. `;
+  // three decimals would print a tiny difference as 0.000: say it is under the last digit shown
+  const apart = f3(Math.abs(diff)) === f3(0) ? `a difference under ${f3(LAST_DIGIT)}` : `a difference of ${f3(Math.abs(diff))}`;
+  const head = `Over ${fact("studies.t.seeds")} seeds of ${count(t.steps)} steps (batches of ${t.train.batch}), ` +
+    `the gap with t is ${f3(t.with_t.gap_mean)} and without it ${f3(t.without_t.gap_mean)} nats per letter, ${apart}. `;
   $("#t-verdict").textContent = head + (!measurable
-    ? `That is less than two standard errors (${f3(noise)}): for this model the count of ? already tells it ` +
-      "what t would, and t makes no measurable difference. (This is a measurement of ours, not a rule for large models.)"
+    ? `That is less than two standard errors (${f3(noise)}): t makes no measurable difference for this model. ` +
+      "The best guess for a hidden letter depends only on the letters left visible, and the count of ? " +
+      "tells the model roughly what t would. (This is a measurement of ours, not a rule for large models.)"
     : `That is more than two standard errors (${f3(noise)}): here t ${diff > 0 ? "helps" : "hurts"}.`);
   root.dataset.tDifference = String(diff);
 }

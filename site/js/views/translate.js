@@ -1,4 +1,4 @@
-// Section VII, "From words to answers": the 30 pairs, a word box whose answer denoises with the
+// The translate section, "From words to answers": the 30 pairs, a word box whose answer denoises with the
 // question held fixed (api.translate), a check of all 30 pairs, and training a translator
 // from scratch with its answer-only loss chart. Unseen words run and are flagged; characters
 // outside the vocabulary come back as a one-line message from pytoy, shown inline.
@@ -77,8 +77,8 @@ export default class TranslateView {
       this.#chart.setFloor(floor.value);
       if (history.length) this.#chart.add(history, info.step);
       this.#use(MINE);
-      this.el.step.textContent = `step ${info.step}`;
-      this.el.saved.textContent = `Your translator from last time (step ${info.step}) answers above; it is saved in this browser.`;
+      this.el.step.textContent = `step ${info.step.toLocaleString("en")}`;
+      this.el.saved.textContent = `Your translator from last time (step ${info.step.toLocaleString("en")}) answers above; it is saved in this browser.`;
     } catch (e) {
       this.el.saved.textContent = this.#kept.unreadable(e, "using the shipped one");
     }
@@ -125,11 +125,11 @@ export default class TranslateView {
         this.#chart.setFloor(floor.value);
       }
       const r = await this.#client.request("train", { name: MINE, steps: this.#trainSteps }, {
-        onProgress: (p) => { this.#chart.add(p.losses, p.step); this.el.step.textContent = `step ${p.step} · loss ${p.loss.toFixed(3)}`; },
+        onProgress: (p) => { this.#chart.add(p.losses, p.step); this.el.step.textContent = `step ${p.step.toLocaleString("en")} · loss ${p.loss.toFixed(3)}`; },
       });
       this.#use(MINE);
       await this.#save();
-      say(this.el.message, `Your translator (step ${r.step}) now answers above. "Check all" shows how far it has come.`);
+      say(this.el.message, `Your translator (step ${r.step.toLocaleString("en")}) now answers above. "Check every training pair" shows how far it has come.`);
     });
     this.#training = false;
     this.#render();
