@@ -1,9 +1,9 @@
 """Precompute the page's first frames under CPython, so it is useful before Python loads.
 
 The site build runs pytoy here on the shipped checkpoints and writes ``frames.json``: the
-same numbers the worker will return later (section I's AR and diffusion timelines for
-``rahul``, section II's corruption of a name, section III's model facts, a few sampled
-names and translations, and the Python source section VI links to). The page draws these
+same numbers the worker will return later (the reveal section's AR and diffusion timelines for
+``rahul``, the corrupt section's corruption of a name, the model section's facts, a few sampled
+names and translations, and the Python source the sections link to). The page draws these
 at once and swaps in live results when its own Python is ready.
 """
 
@@ -18,8 +18,9 @@ LINKED_FUNCTIONS = ("generate.reveal", "diffusion.corrupt", "model.forward", "tr
            "sampling.Decoder.run", "train.Trainer.run", "generate.translate", "compare.race",
            "sampling.Decoder._choose", "sweep.sweep", "compare.infill",
            "evaluate.diffusion_nll_bound", "compare.pass_cost", "sampling.schedule")
-SHARES_TEMPERATURE = 0.8  # section V's count of training / held-out / new names (the page's
-#                          default temperature, which the issue's measurement used)
+# the denoise section's count of training / held-out / new names: the page's default
+# temperature, which the issue's measurement used
+SHARES_TEMPERATURE = 0.8
 SWEEP_N = 300  # decodes per point at build time (a few tenths of a second per model)
 INFILL = "r??ul"
 TRANSLATE_WORDS = ("hello", "water", "moon")

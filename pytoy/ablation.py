@@ -1,4 +1,4 @@
-"""Section XII's live ablation: two names models that differ in one setting, side by side.
+"""The likelihood section's live ablation: two names models that differ in one setting.
 
 The switch (defaults `ablation`) names the setting: t as an input or not, the `all` loss or
 the `elbo`. Both models start from the same seed on the same names, so the one setting is all

@@ -196,7 +196,7 @@ def sample(name: str, n: int = 1, decode: dict | None = None, template: str | No
 
 
 def shares(name: str, n: int | None = None, decode: dict | None = None) -> dict:
-    """How many of n sampled names are training names, held-out names or new (section V's
+    """How many of n sampled names are training names, held-out names or new (the denoise section's
     count: does the model copy its list?). n defaults to the page's `shares_n`; the names
     are sampled as `sample` does, without timelines."""
     n = DEFAULTS["page"]["shares_n"] if n is None else int(n)
@@ -233,13 +233,14 @@ def translate(name: str, words: list[str], decode: dict | None = None) -> list[d
 
 
 def reveal(name: str, word: str, decode: dict | None = None, question: str = "") -> dict:
-    """The Timeline of this model producing `word` (section I: AR vs diffusion on `rahul`)."""
+    """The Timeline of this model producing `word` (the reveal section: AR and diffusion
+    on `rahul`)."""
     d = {"temperature": 0.0, **(decode or {})}
     return generate.reveal(_session(name).bundle, word, decode_settings(d), question)
 
 
 def corrupt_word(name: str, word: str, t: float, seed: int = 0) -> dict:
-    """One draw of the forward process on a word (section II's slider)."""
+    """One draw of the forward process on a word (the corrupt section's slider)."""
     s = _session(name)
     b = s.bundle
     if not 0.0 <= t <= 1.0:
@@ -284,7 +285,7 @@ def probe_gap(name: str) -> dict:
     """The loss per hidden letter on the fixed probe (loss_by_t), what the best possible
     model pays on the very same draws, and the gap between them: one yardstick for a model
     trained on the `all` loss and one trained on the `elbo` (both share that floor, floor.py),
-    free of the probe's own sampling noise. Section XII's live ablation."""
+    free of the probe's own sampling noise. The likelihood section's live ablation."""
     r = loss_by_t(name)
     return {"step": r["step"], "loss": r["hidden_loss"], "floor": r["floor_hidden_loss"],
             "gap": r["hidden_loss"] - r["floor_hidden_loss"]}
@@ -324,7 +325,7 @@ def sweep(name: str, n: int = 300, temperature: float = 1.0, seed: int = 0,
 
 
 def race(diffusion: str, ar: str, steps: int, seed: int = 0, temperature: float = 0.8) -> dict:
-    """Section VIII: one name from each model, with passes, wall time and readable prefix."""
+    """The race section: one name from each model, with passes, wall time and readable prefix."""
     from . import compare
 
     d, a = _session(diffusion).bundle, _session(ar).bundle
@@ -335,7 +336,7 @@ def race(diffusion: str, ar: str, steps: int, seed: int = 0, temperature: float 
 
 def infill(diffusion: str, ar: str, template: str, n: int = 200, seed: int = 0,
            temperature: float = 0.8) -> dict:
-    """Section XI: n completions of a template by each model (see pytoy.compare.infill)."""
+    """The infill section: n completions of a template by each model (see pytoy.compare.infill)."""
     from . import compare
 
     if not 1 <= n <= 2000:
@@ -345,7 +346,7 @@ def infill(diffusion: str, ar: str, template: str, n: int = 200, seed: int = 0,
 
 
 def one_pass_marginals(name: str, examples: list[dict]) -> dict | None:
-    """Section X: the belief at the two positions where a glued name is cut (see
+    """The sweep section: the belief at the two positions where a glued name is cut (see
     compare.one_pass_marginals), for the first of `examples` (api.sweep's glued ones) whose
     two letters there no training name has together; else the first; None if none."""
     from . import compare
@@ -356,7 +357,8 @@ def one_pass_marginals(name: str, examples: list[dict]) -> dict | None:
 
 
 def pass_cost(name: str) -> dict:
-    """Section XIII: multiply-adds of one forward pass of this model (see compare.pass_cost)."""
+    """The limits section: multiply-adds of one forward pass of this model
+    (see compare.pass_cost)."""
     from . import compare
 
     return compare.pass_cost(_session(name).bundle.cfg)
@@ -368,7 +370,7 @@ def check_data(text: str, task: str = "names") -> dict:
 
 
 def edit_function(qualname: str, source: str) -> dict:
-    """Section XIV: run the reader's version of a small pytoy function (see pytoy.patching)."""
+    """The edit section: run the reader's version of a small pytoy function (see pytoy.patching)."""
     from . import patching
 
     return patching.edit(qualname, source)

@@ -1,6 +1,6 @@
 """Diffusion next to the autoregressive baseline, measured: the race, infilling, and the costs.
 
-Sections VIII, XI and XIII of the page show how the two kinds of model differ when they
+The race, infill and limits sections of the page show how the two kinds of model differ when they
 generate. Every figure they show is computed here, from real decodes of real checkpoints:
 forward passes and wall time (the race), how often a template's gaps are filled with a
 real name when the model can or cannot see both sides (infilling), how early a reader can

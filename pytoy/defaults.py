@@ -87,7 +87,7 @@ DEFAULTS: dict[str, Any] = {
     },
     "data": {
         "val_frac": _number(0.0, 0.0, 0.99, 0.01, about="fraction of the data held out"),
-        # section IV's menu: which of DATASETS below the names model trains on
+        # the train section's menu: which of DATASETS below the names model trains on
         "names": _choice("small", {
             "small": "the names the article is built on: few enough to learn by heart",
             "large": "a long list of Indian first names, a fixed share held out to test on",
@@ -104,7 +104,7 @@ DEFAULTS: dict[str, Any] = {
                   "store": "model:names-large"},
     },
     "chunk": 25,  # training steps per progress report
-    # section XII's live ablation: two names models trained side by side on the same data
+    # the likelihood section's live ablation: two names models trained side by side on the same data
     # with the same seed, differing in the one setting the switch names (pytoy/ablation.py);
     # a few hundred steps, so both run in seconds in the browser
     "ablation": {
@@ -124,7 +124,7 @@ DEFAULTS: dict[str, Any] = {
                      {"label": "elbo loss", "model": {}, "train": {"loss": "elbo"}}],
         },
     },
-    # the loss by noise level (floor.floor_by_t, evaluate.loss_by_t, section IV's second chart)
+    # the loss by noise level (floor.floor_by_t, evaluate.loss_by_t; the train section's 2nd chart)
     "loss_by_t": {
         "bins": 10,  # equal bins of t: (0, 0.1], (0.1, 0.2], …, (0.9, 1] (the first from T_EPS)
         "probe_per_bin": 32,  # probe rows per bin: 320 rows, one forward pass (bench/probe_cost.py)
@@ -134,13 +134,13 @@ DEFAULTS: dict[str, Any] = {
     # the page's own fixed sizes: its views use them, and so do the figures its prose and its
     # "Try this" answers state about them (buildtools/facts.py, buildtools/try_facts.py)
     "page": {
-        "grid": 12,  # section V's "Sample 12": names in one grid
-        "more": 500,  # section IV's "+500 more": steps one press adds to a run
-        "infill_n": 200,  # section XI: completions per template, for each model
-        "edit_draws": 6,  # section XIV's corrupt: draws of the word, seeds 0, 1, …
+        "grid": 12,  # the denoise section's "Sample 12": names in one grid
+        "more": 500,  # the train section's "+500 more": steps one press adds to a run
+        "infill_n": 200,  # the infill section: completions per template, for each model
+        "edit_draws": 6,  # the edit section's corrupt: draws of the word, seeds 0, 1, …
         "edit_t": 0.3,  # … at this noise level
-        "edit_steps": 3,  # section XIV's schedule: the passes its sample decodes in (seed 0)
-        "shares_n": 1000,  # section V's count: names sampled to measure training/held-out/new
+        "edit_steps": 3,  # the edit section's schedule: the passes its sample decodes in (seed 0)
+        "shares_n": 1000,  # the denoise section's count of training/held-out/new: names sampled
     },
     # the reserved symbols (vocab.py): every vocabulary ends [letters…, (sep,) pad, mask]
     "symbols": {"pad": "_", "mask": "?", "sep": ">"},

@@ -279,7 +279,7 @@ class Decoder:
 
         With `target` (B, L), the proposed token is always the target's and its confidence
         is the probability the model gives it: the strategy then shows the order in which
-        this model would reveal that particular word (the explainer's section I).
+        this model would reveal that particular word (the explainer's reveal section).
 
         Returns {"tokens": (B, L) final ids, "nfe": (B,) forward passes, "passes": per-row
         lists of step records (empty when record is False), "early": (B,) bool}.

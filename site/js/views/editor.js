@@ -1,4 +1,4 @@
-// Section XIV, "Change the Python": the source of diffusion.corrupt or sampling.schedule in a
+// The edit section, "Change the Python": the source of diffusion.corrupt or sampling.schedule in a
 // plain textarea; "Run my version" sends it to the worker (api.edit_function: compiled, tried,
 // installed there, see pytoy/patching.py) and shows what the function does now, or the
 // traceback of what went wrong; "Restore the original" puts the shipped function back.

@@ -1,4 +1,4 @@
-// The reader's own data for a model (sections IV and VII): a box to paste a list into, a file
+// The reader's own data for a model (the train and translate sections): a box to paste a list into, a file
 // to open into it, and what a new model trains on — the shipped file, or the reader's list,
 // kept in this browser (store.js) so that the next visit trains on it again. The view checks
 // the list with pytoy and decides when to train; this holds the list and its controls.

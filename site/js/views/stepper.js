@@ -43,7 +43,7 @@ export class Stepper {
   }
 }
 
-/** A view whose frames 0…last a Stepper plays (section I, the race). Its buttons use play,
+/** A view whose frames 0…last a Stepper plays (the reveal section, the race). Its buttons use play,
  *  step and reset; the presenter the view contract's position() and goTo() (sections.js).
  *  A subclass sets `stepper` and `last`. */
 export class SteppedView {

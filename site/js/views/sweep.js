@@ -1,4 +1,4 @@
-// Section X, "Fewer steps": quality against forward passes, from api.sweep — for the names model
+// The sweep section, "Fewer steps": quality against forward passes, from api.sweep — for the names model
 // (budget K = 1…L with confidence, and the threshold τ rows), the translator, and the AR
 // baseline. The build computed it (frames.sweep); "Recompute" runs the same three calls in the
 // worker, one model at a time, with progress. Same code, same seed: the same numbers.

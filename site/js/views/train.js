@@ -27,7 +27,7 @@ export default class TrainView {
   #probing = false;
   #customCorrupt = false; // section edit runs the reader's diffusion.corrupt
   #names = 0; // how many names the model trains on
-  #length = null; // the model's row length (pytoy's layout.a_len): section V's steps follow it
+  #length = null; // the model's row length (pytoy's layout.a_len): the denoise section's steps follow it
   #framesFloorByT; // frames.json's floor by t for the shipped names, if it came
   #shippedText; // data/names.txt
   #events;
