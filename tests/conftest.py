@@ -357,6 +357,17 @@ def copy_site(site_dir: Path, dest: Path, remove: list[str]) -> Path:
     return dest
 
 
+
+def page_words(page: Page) -> str:
+    """The words the page shows, every section's, whether on screen or not: the body's text
+    without code listings and edit boxes (Python's own source may say NaN). Not innerText:
+    a section far from the screen is not rendered (content-visibility), and innerText skips it."""
+    return page.evaluate("""() => {
+      const copy = document.body.cloneNode(true);
+      copy.querySelectorAll("pre, textarea, script, noscript").forEach((n) => n.remove());
+      return copy.textContent;
+    }""")
+
 def train_more(page: Page) -> None:
     """Press section IV's "+… more" (MORE steps) and wait until that run has ended."""
     page.click("#train-more")

@@ -1,6 +1,7 @@
-"""bench/run.py and bench/slow.py still run: their smoke modes (one repeat, a few steps per
-section) complete and print every table, run.py's with a row for every batch size at its own
-learning rate, slow.py's with every phase of the throttled visit and every soak figure.
+"""bench/run.py, bench/slow.py and bench/start_trace.py still run: their smoke modes (one
+repeat, a few steps per section) complete and print every table, run.py's with a row for every
+batch size at its own learning rate, slow.py's with every phase of the throttled visit and every
+soak figure. start_trace.py's split of a task into kinds of work is checked on a hand-made trace.
 
 Nothing here reads a figure as a speed: the smoke run's numbers mean nothing, and a benchmark
 that prints figures is run by hand (python3 bench/run.py). The smoke run writes no file.
@@ -20,6 +21,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "bench" / "run.py"
 SLOW = REPO / "bench" / "slow.py"
+TRACE = REPO / "bench" / "start_trace.py"
 
 
 def _batch_lr() -> dict[int, float]:
@@ -146,3 +148,47 @@ def test_slow_smoke(site_dir: Path) -> None:
     for want in SLOW_ROWS:
         assert any(c.startswith(want) for c in first_cells), f"no row {want!r}"
     assert out.count("Load average before / after") == 2
+
+
+TRACE_TABLES = {
+    "## run 1": ["| long task at (s) | ms | what it did (self ms) |",
+                 "| the whole start: kind of work | ms |"],
+}
+
+
+@pytest.mark.browser
+def test_start_trace_smoke(site_dir: Path) -> None:
+    """bench/start_trace.py's traced start, once, with its two tables."""
+    out = run_smoke("--site", str(site_dir), timeout=900, script=TRACE)
+    check_report(out, TRACE_TABLES)
+    assert re.search(r"^ready [\d.]+ s · [\d,]+ elements", out, re.M), out
+
+
+def test_start_trace_charges_each_event_its_self_time() -> None:
+    """A hand-worked trace: a 100 ms task running a.js for 60 ms, of which a forced layout took
+    20, then a 10 ms style recalculation; the rest of the task is its own. In µs, as traces are."""
+    from bench import start_trace as st
+
+    def x(name: str, ts: int, dur: int, **data: str) -> dict:
+        return {"ph": "X", "name": name, "ts": ts, "dur": dur, "pid": 1, "tid": 2,
+                "args": {"data": data}}
+
+    events = [
+        {"ph": "M", "name": "thread_name", "pid": 1, "tid": 2, "args": {"name": "CrRendererMain"}},
+        x("RunTask", 1_000, 100_000),
+        x("FunctionCall", 5_000, 60_000, url="http://host/js/a.js"),
+        x("Layout", 30_000, 20_000),
+        x("UpdateLayoutTree", 70_000, 10_000),
+        x("RunTask", 200_000, 5_000),  # a short task after it: its own entry
+        {"ph": "B", "name": "ParseHTML", "ts": 201_000, "pid": 1, "tid": 2},
+        {"ph": "E", "name": "ParseHTML", "ts": 203_000, "pid": 1, "tid": 2},
+        x("Layout", 1_000, 99_000) | {"tid": 3},  # another thread: not the page's
+    ]
+    where = st.main_thread(events)
+    assert where == (1, 2)
+    tasks = st.split(st.complete_events(events, where))
+    assert [t["dur"] for t, _ in tasks] == [100_000, 5_000]
+    first = {k: round(v, 6) for k, v in tasks[0][1].items() if v}
+    assert first == {"script a.js": 40, "layout": 20, "style": 10, "other": 30}
+    second = {k: round(v, 6) for k, v in tasks[1][1].items() if v}
+    assert second == {"parse HTML": 2, "other": 3}

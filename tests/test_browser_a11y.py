@@ -43,8 +43,13 @@ def app(browser: Browser, site_url: str) -> Iterator[Recorded]:
 
 
 def violations(page: Page, selector: str) -> list[str]:
+    """axe's violations in one part of the page, brought on screen first as a reader would:
+    a section far from the screen is not laid out (content-visibility), and axe reads colours
+    and contrast from the layout."""
     found = page.evaluate(
         """async (sel) => {
+          document.querySelector(sel).scrollIntoView();
+          await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
           const r = await axe.run(sel, {resultTypes: ['violations']});
           return r.violations.map(v => v.id + ': ' + v.nodes.length + ' × ' +
             v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));

@@ -137,7 +137,7 @@ def test_keyboard_and_tap_reach_a_columns_exact_values(app: Recorded) -> None:
     where = page.evaluate("() => [document.activeElement.dataset.position,"
                           " document.activeElement.closest('.belief-strip').dataset.pass]")
     assert where == ["1", "2"]
-    detail = page.inner_text("#denoise-timeline .belief-detail")
+    detail = page.text_content("#denoise-timeline .belief-detail")
     probs = timeline["passes"][1]["probs"][1]
     for s, p in detail_values(detail).items():
         assert p == pytest.approx(probs[symbols.index(s)], abs=0.5e-4)  # 2 decimals of a %
@@ -150,7 +150,7 @@ def test_keyboard_and_tap_reach_a_columns_exact_values(app: Recorded) -> None:
     assert page.get_attribute("#denoise-timeline .belief-detail", "data-pass") == "3"
     assert page.get_attribute("#denoise-timeline .belief-detail", "data-position") == "0"
     probs = timeline["passes"][2]["probs"][0]
-    detail = page.inner_text("#denoise-timeline .belief-detail")
+    detail = page.text_content("#denoise-timeline .belief-detail")
     values = detail_values(detail)
     assert values and all(
         p == pytest.approx(probs[symbols.index(s)], abs=0.5e-4) for s, p in values.items())
@@ -203,7 +203,7 @@ def test_section_x_shows_two_one_pass_marginals_as_cpython_computes_them(
         got = [(s, p) for i, s, p in bars if i == pos["position"]]
         assert [s for s, _ in got] == [s for s, _ in pos["top"]]
         assert [p for _, p in got] == pytest.approx([p for _, p in pos["top"]], abs=1e-12)
-    note = page.inner_text("#sweep-marginals-note")
+    note = page.text_content("#sweep-marginals-note")
     assert f"{100 * want['independent']:.1f}%" in note and want["head"] in note
 
 

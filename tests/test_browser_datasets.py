@@ -60,7 +60,7 @@ def test_the_large_list_loads_its_shipped_model_then_trains_like_cpython(app) ->
     assert shown["data"] == "large" and shown["heldOut"]["held_out"] == pytest.approx(
         want["held_out"], abs=1e-9)
     assert page.is_visible("#stat-heldout-box")
-    assert page.inner_text("#n-names") == f"{len(shipped['data']['train']):,}"
+    assert page.text_content("#n-names") == f"{len(shipped['data']['train']):,}"
     assert "data=large" in page.url
 
     page.click("#train-reset")
@@ -77,8 +77,8 @@ def test_the_large_list_loads_its_shipped_model_then_trains_like_cpython(app) ->
     assert shown["heldOut"]["held_out"] == pytest.approx(held["held_out"], abs=1e-9)
     assert shown["heldOut"]["training"] == pytest.approx(held["training"], abs=1e-9)
     assert [STEPS, pytest.approx(held["held_out"], abs=1e-9)] in shown["heldOutChart"]
-    assert page.inner_text("#stat-heldout") == f"{held['held_out']:.3f}"
-    assert "held-out loss" in page.inner_text("#heldout-note")
+    assert page.text_content("#stat-heldout") == f"{held['held_out']:.3f}"
+    assert "held-out loss" in page.text_content("#heldout-note")
 
 
 def test_sampled_names_are_marked_against_the_files(app) -> None:
@@ -89,7 +89,7 @@ def test_sampled_names_are_marked_against_the_files(app) -> None:
     page.click("#sample")
     page.wait_for_selector("#timeline .verdict")
     text = page.get_attribute("#timeline", "data-text")
-    badge = page.inner_text("#timeline .verdict .badge")
+    badge = page.text_content("#timeline .verdict .badge")
     words = {"training": "training name", "held-out": "held-out name", "new": "new"}
     assert badge.startswith(words[marks_of(text, held)])
     # section V's grid and count, on the reader's model of the large list
@@ -109,7 +109,7 @@ def test_sampled_names_are_marked_against_the_files(app) -> None:
     assert counted["n"] == DEFAULTS["page"]["shares_n"]
     assert sum(counted["counts"].values()) == counted["n"]
     assert counted["held_out_items"] == len(held)
-    assert "held-out names" in page.inner_text("#denoise-shares")
+    assert "held-out names" in page.text_content("#denoise-shares")
 
 
 def test_the_url_and_a_reload_keep_the_choice_and_each_lists_model(app) -> None:
@@ -119,13 +119,13 @@ def test_the_url_and_a_reload_keep_the_choice_and_each_lists_model(app) -> None:
     idle(page)
     assert page.eval_on_selector("#train-data", "n => n.value") == "large"
     assert page.get_attribute("#train", "data-step") == str(STEPS)  # the reader's, not the shipped
-    assert "your model of the large list" in page.inner_text("#train-message")
+    assert "your model of the large list" in page.text_content("#train-message")
     # back to the small list: a fresh model there, the large one kept and labelled
     page.select_option("#train-data", "small")
     page.wait_for_function("() => document.querySelector('#train').dataset.step === '0'")
     idle(page)
     assert "data=large" not in page.url
-    assert "large list is kept" in page.inner_text("#train-saved")
+    assert "large list is kept" in page.text_content("#train-saved")
     info = page.evaluate("() => window.pytoy.client.call('info', { name: 'names' })")
     assert info["dataset"] == "small" and sorted(info["train_items"]) == sorted(SMALL)
     # a model of the large list put where the small one's belongs is refused, and stays stored
@@ -134,7 +134,7 @@ def test_the_url_and_a_reload_keep_the_choice_and_each_lists_model(app) -> None:
     page.reload()
     page.wait_for_selector("body[data-status=ready]")
     idle(page)
-    assert "data is large" in page.inner_text("#train-saved")
+    assert "data is large" in page.text_content("#train-saved")
     assert page.get_attribute("#train", "data-step") == "0"
     info = page.evaluate("() => window.pytoy.client.call('info', { name: 'names' })")
     assert info["dataset"] == "small"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytoy.defaults import DEFAULTS
-from tests.conftest import MORE, REPO, open_recorded, ready_page, train_more
+from tests.conftest import MORE, REPO, open_recorded, page_words, ready_page, train_more
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -250,8 +250,8 @@ def test_every_learning_rate_the_control_allows_trains_or_is_caught(
         assert page.get_attribute("#train", "data-step") == str(step)
         assert page.is_visible("#train-recover")
         assert _state(page, "names") == before
-        assert "NaN" not in page.inner_text("body")
-        assert "Infinity" not in page.inner_text("body")
+        assert "NaN" not in page_words(page)
+        assert "Infinity" not in page_words(page)
 
 
 def test_keyboard_focus_is_always_visible(browser: Browser, site_url: str) -> None:

@@ -51,7 +51,7 @@ def page_with(
         rec.page.goto(url)
         rec.page.wait_for_selector("body[data-status=ready], body[data-status=error]")
         assert rec.page.get_attribute("body", "data-status") == "ready", (
-            rec.page.inner_text("#status"))
+            rec.page.text_content("#status"))
         yield rec
     finally:
         context.close()
@@ -83,8 +83,8 @@ def trains_and_samples(page: Page, steps: int = 50) -> None:
     page.wait_for_selector("#train[data-training=false]")
     step = int(page.get_attribute("#train", "data-step") or 0)
     assert step >= steps
-    assert page.inner_text("#stat-step") == str(step)
-    assert page.inner_text("#stat-loss") not in ("", "–")
+    assert page.text_content("#stat-step") == str(step)
+    assert page.text_content("#stat-loss") not in ("", "–")
     page.click("#sample")
     page.wait_for_selector("#timeline .verdict")
     assert page.get_attribute("#timeline", "data-text")
@@ -106,16 +106,16 @@ def test_without_the_chart_library_python_trains_and_each_chart_says_why(
     with page_with(browser, site_url + "#train", {f"**/{CHART_LIBRARY}": abort}) as rec:
         page = rec.page
         assert failed_parts(page) == {"charts"}
-        assert "Python 3." in page.inner_text("#versions")
-        status = page.inner_text("#status")
+        assert "Python 3." in page.text_content("#versions")
+        status = page.text_content("#status")
         assert "The charts are not drawn" in status and CHART_LIBRARY in status
         assert "Training, sampling" in status
         for chart in CHARTS:  # each chart area says what failed and where its numbers are
-            message = page.inner_text(f"{chart} .chart-problem")
+            message = page.text_content(f"{chart} .chart-problem")
             assert CHART_LIBRARY in message and "This chart is not drawn" in message
             assert page.locator(f"{chart} canvas").count() == 0
             assert page.get_attribute(chart, "role") is None  # text now, not an image
-        assert "Loss history (.csv)" in page.inner_text("#loss-chart")
+        assert "Loss history (.csv)" in page.text_content("#loss-chart")
 
         trains_and_samples(page)
         # nothing else is lost: no section failed, and each went live
@@ -146,7 +146,7 @@ def test_without_the_frames_only_the_sections_drawn_from_them_say_so(
             assert "Python are not affected" in message
             # its "Python loading…" note is gone: it would no longer be true
             assert page.locator(f"#{sid} [data-pending]").count() == 0
-        status = page.inner_text("#status")
+        status = page.text_content("#status")
         assert "Could not load frames.json" in status
         numbers = ", ".join(s.number for s in sections.load(REPO / "site").sections if s.frames)
         assert f"sections {numbers}, which need it" in status  # every one, by number, in order
@@ -178,7 +178,7 @@ def test_a_broken_view_costs_its_own_sections_only(browser: Browser, site_url: s
         assert set(problems) == {"corrupt", "strategies"}
         assert "simulated failure" in problems["corrupt"]
         assert "js/views/lab.js" in problems["strategies"]
-        status = page.inner_text("#status")
+        status = page.text_content("#status")
         assert "How corruption dissolves a name" in status and "simulated failure" in status
         lab = next(x.number for x in sections.load(REPO / "site").sections if x.view == "lab")
         assert "Could not load js/views/lab.js" in status

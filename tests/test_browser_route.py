@@ -92,14 +92,14 @@ def test_the_10_minute_demo_walked_end_to_end(app: Recorded, figures: dict[str, 
 def test_the_quiz_says_right_and_wrong_and_explains(app: Recorded) -> None:
     page = app.page
     page.click("#quiz-floor .quiz-check")  # nothing picked yet
-    assert "Pick one" in page.inner_text("#quiz-floor .quiz-feedback")
+    assert "Pick one" in page.text_content("#quiz-floor .quiz-feedback")
     for q in QUIZ:
         box = f"#quiz-{q['id']}"
         wrong = next(i for i in range(len(q["choices"])) if i != q["answer"])
         page.check(f"{box} input[value='{wrong}']")
         page.click(f"{box} .quiz-check")
         assert page.get_attribute(f"{box} .quiz-feedback", "data-result") == "wrong"
-        assert "the answer is" in page.inner_text(f"{box} .quiz-feedback")
+        assert "the answer is" in page.text_content(f"{box} .quiz-feedback")
         assert page.is_visible(f"{box} .quiz-explain")
         # the explanation points back to a section, by its number
         refs = page.eval_on_selector_all(f"{box} .quiz-explain", "ns => ns[0].textContent")
@@ -108,7 +108,7 @@ def test_the_quiz_says_right_and_wrong_and_explains(app: Recorded) -> None:
         page.click(f"{box} .quiz-check")
         assert page.get_attribute(f"{box} .quiz-feedback", "data-result") == "right"
     n = len(QUIZ)
-    assert page.inner_text(".quiz-score") == f"{n} of {n} right."
+    assert page.text_content(".quiz-score") == f"{n} of {n} right."
     assert page.evaluate("() => pytoy.sections.recap.shown") == {q["id"]: True for q in QUIZ}
 
 
@@ -130,7 +130,7 @@ def test_the_teacher_notes_open_from_their_link(app: Recorded) -> None:
     assert page.get_attribute("#teacher-notes", "open") is None
     page.click(".notes-link a")
     assert page.get_attribute("#teacher-notes", "open") == ""
-    text = page.inner_text("#teacher-notes")
+    text = page.text_content("#teacher-notes")
     for r in TABLE.routes:
         assert r.label in text
     assert text.count("Answer:") == len(QUIZ)

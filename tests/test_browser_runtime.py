@@ -168,14 +168,14 @@ def test_page_reaches_ready_with_its_security_policy(app: Recorded) -> None:
     for directive in REQUIRED_CSP:
         assert directive in csp
     assert "unsafe-inline" not in csp and "'unsafe-eval'" not in csp
-    status = page.inner_text("#status")
+    status = page.text_content("#status")
     for label in ("Python runtime", "NumPy", "pytoy", "MB", "Ready in"):
         assert label in status
     assert page.is_enabled("#train-start") and page.is_enabled("#sample")
     assert page.is_disabled("#train-pause")
-    assert "Python 3." in page.inner_text("#versions")
-    assert page.inner_text("#stat-floor") != "–"
-    assert "cannot go below" in page.inner_text("#floor-note")
+    assert "Python 3." in page.text_content("#versions")
+    assert page.text_content("#stat-floor") != "–"
+    assert "cannot go below" in page.text_content("#floor-note")
 
 
 def test_html_has_no_inline_scripts_handlers_or_styles(site_dir: Path) -> None:
@@ -268,8 +268,8 @@ def test_controls_train_pause_and_sample_like_cpython(app: Recorded) -> None:
     page.wait_for_selector("#train-start:enabled")
     step = ui_train_pause(page, at_least=200)
     assert step >= 200
-    assert page.inner_text("#stat-step") == str(step)
-    assert f"Paused at step {step}" in page.inner_text("#train-message")
+    assert page.text_content("#stat-step") == str(step)
+    assert f"Paused at step {step}" in page.text_content("#train-message")
     assert page.is_enabled("#train-start") and page.is_disabled("#train-pause")
     assert page.locator("#loss-chart canvas").count() >= 1
 
@@ -281,7 +281,7 @@ def test_controls_train_pause_and_sample_like_cpython(app: Recorded) -> None:
     assert rows.count() >= 2
     assert "?" in rows.first.inner_text()
     assert page.locator("#timeline .tok.new").count() >= 1
-    verdict = page.inner_text("#timeline .verdict")
+    verdict = page.text_content("#timeline .verdict")
     assert text in verdict
     assert ("training name" in verdict) == (text in NAMES_TEXT.split())
 
@@ -358,9 +358,9 @@ def test_a_missing_wheel_is_named_in_a_clear_error(
     rec = open_page(url)
     page = rec.page
     page.wait_for_selector("body[data-status=error]")
-    message = page.inner_text("#status .error")
+    message = page.text_content("#status .error")
     assert NUMPY_WHEEL in message and "404" in message and "NumPy" in message
-    assert "✓ Python runtime" in page.inner_text("#status")
+    assert "✓ Python runtime" in page.text_content("#status")
     assert page.is_disabled("#train-start") and page.is_disabled("#sample")
     assert rec.page_errors == [] and rec.in_page()["rejections"] == []
     assert rec.foreign_requests(origin(url)) == []
@@ -375,13 +375,13 @@ def test_a_broken_worker_is_reported_not_hung(
     broken = copy_site(site_dir, tmp_path / "site", ["js/boot.js"])
     rec = open_page(serve(broken))
     rec.page.wait_for_selector("body[data-status=error]")
-    assert "Python worker" in rec.page.inner_text("#status .error")
+    assert "Python worker" in rec.page.text_content("#status .error")
     assert rec.page_errors == []
 
 
 def test_no_webassembly_is_reported(open_page: Callable[..., Recorded], site_url: str) -> None:
     rec = open_page(site_url, init_script="delete globalThis.WebAssembly;")
     rec.page.wait_for_selector("body[data-status=error]")
-    assert "WebAssembly" in rec.page.inner_text("#status .error")
+    assert "WebAssembly" in rec.page.text_content("#status .error")
     assert not any("pyodide" in u for u in rec.requests)
     assert rec.page_errors == []

@@ -130,7 +130,7 @@ def test_an_unknown_section_says_so_and_offers_the_others(
     try:
         page = rec.page
         page.wait_for_selector("body[data-status=unknown-section]")
-        message = page.inner_text("#section-unknown")
+        message = page.text_content("#section-unknown")
         assert "no section “nowhere”" in message and "the whole article" in message
         assert only_sections(page) == []
         assert page.is_visible(".toc")
@@ -177,9 +177,9 @@ def test_a_build_with_two_sections_swapped_follows_the_table(
         # the presenter steps the timelines in the new order: denoise now before strategies
         order = page.evaluate("() => pytoy.presenter.timelines.map(m => m.row.id)")
         assert order == ["reveal", "denoise", "strategies", "race"]
-        keys = page.inner_text("#help-keys")
+        keys = page.text_content("#help-keys")
         assert "train, or pause a run, in the section on screen (V, IX)" in keys
         assert "(I, IV, VI, VIII)" in keys
-        assert page.inner_text("#reveal-model option[value=names]") == "yours (section V)"
+        assert page.text_content("#reveal-model option[value=names]") == "yours (section V)"
     finally:
         context.close()

@@ -186,7 +186,7 @@ def test_every_answer_is_folded_and_opens_to_what_pytoy_computed(app: Recorded, 
         assert page.get_attribute(answer, "open") is None, s.id  # folded until asked
         page.click(f"{answer} summary")
         assert page.get_attribute(answer, "open") == "", s.id
-        assert " ".join(page.inner_text(f"{answer} p").split()) == answer_text(s, facts[s.id])
+        assert " ".join(page.text_content(f"{answer} p").split()) == answer_text(s, facts[s.id])
         page.click(f"{answer} summary")
 
 

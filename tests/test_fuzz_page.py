@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import open_recorded
+from tests.conftest import open_recorded, page_words
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -150,7 +150,7 @@ def test_hundreds_of_bad_inputs_leave_the_page_working(browser: Browser, site_ur
         # still working: a sample from the shipped model, and nothing broken on screen
         out = page.evaluate("() => pytoy.client.call('sample', {name: 'shipped', n: 2})")
         assert len(out) == 2 and all(t["text"] for t in out)
-        assert "NaN" not in page.inner_text("body")
+        assert "NaN" not in page_words(page)
         assert page.locator("img[src=x]").count() == 0
         assert dialogs == []
         rec.assert_clean(site_url)

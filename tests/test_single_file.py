@@ -111,7 +111,7 @@ def test_the_file_carries_everything_and_its_own_policy(bundle_file: Path) -> No
 @pytest.mark.browser
 def test_boots_offline_from_file_url(offline_page: dict[str, Any]) -> None:
     page = offline_page["rec"].page
-    assert page.get_attribute("body", "data-status") == "ready", page.inner_text("#status")
+    assert page.get_attribute("body", "data-status") == "ready", page.text_content("#status")
     assert page.url.startswith("file://")
 
 

@@ -259,12 +259,26 @@ class WebKit:
         found = self._cmd("POST", "/element", {"using": "css selector", "value": selector})
         return found[ELEMENT]
 
+    def show(self, element: str) -> None:
+        """Scroll an element to the middle of the screen and wait a frame, so it is rendered."""
+        self.run_async("(arguments[0].scrollIntoView({block: 'center'}),"
+                       " new Promise((ok) => requestAnimationFrame(() => ok(true))))",
+                       {ELEMENT: element})
+
     def click(self, selector: str) -> None:
-        """A real (WebDriver) click on the element, which WebKit scrolls into view first."""
-        self._cmd("POST", f"/element/{self.find(selector)}/click")
+        """A real (WebDriver) click on the element, brought on screen first as a reader scrolls
+        to it: WebKit's driver will not scroll to a section the page does not render while it is
+        far from the screen (content-visibility) and calls its element not interactable."""
+        element = self.find(selector)
+        self.show(element)
+        self._cmd("POST", f"/element/{element}/click")
 
     def text(self, selector: str) -> str:
-        return self._cmd("GET", f"/element/{self.find(selector)}/text")
+        """The element's rendered text (WebDriver's, like innerText), on screen as a reader
+        reads it: far from the screen a section is not rendered, and its text would be empty."""
+        element = self.find(selector)
+        self.show(element)
+        return self._cmd("GET", f"/element/{element}/text")
 
     def screenshot(self, path: Path) -> Path:
         path.write_bytes(base64.b64decode(self._cmd("GET", "/screenshot")))

@@ -15,6 +15,18 @@ const { mask: MASK, pad: PAD } = SYMBOLS;
  *  `beliefs`: under each pass, the strip of what the model believed before it (beliefs.js);
  *  "compact" for a timeline among several (no explanation until a column is shown). */
 export function renderTimeline(root, timeline, { upto = Infinity, verdict = true, beliefs = false } = {}) {
+  const last = drawn.get(root);
+  if (last?.timeline === timeline && last.verdict === verdict && last.beliefs === beliefs &&
+      last.rows.parentNode === root) {
+    // the same timeline at another step (a scrubber, an animation): move the marks, keep the
+    // rows, so a step costs a few class changes and a focused column keeps its focus
+    last.rows.classList.add("stepping"); // its letters settle as a step reaches them (timeline.css)
+    mark(last.rows, upto, timeline);
+    last.verdictLine?.remove();
+    last.verdictLine = verdict && upto >= timeline.passes.length ? verdictLine(timeline) : null;
+    if (last.verdictLine) root.append(last.verdictLine);
+    return;
+  }
   const rows = document.createElement("ol");
   rows.className = "timeline";
   rows.append(row("start", timeline.start, new Set(), new Set(), [], "", timeline.answer_start));
@@ -25,10 +37,7 @@ export function renderTimeline(root, timeline, { upto = Infinity, verdict = true
     if (strips) li.append(beliefStrip(step, i + 1, timeline.symbols));
     rows.append(li);
   });
-  [...rows.children].forEach((li, i) => {
-    li.classList.toggle("future", i > upto);
-    li.classList.toggle("current", i === Math.min(upto, timeline.passes.length));
-  });
+  mark(rows, upto, timeline);
   const parts = [rows];
   if (strips) {
     rows.classList.add("with-beliefs");
@@ -53,9 +62,22 @@ export function renderTimeline(root, timeline, { upto = Infinity, verdict = true
     });
     parts.push(detail, beliefTable(timeline));
   }
-  if (verdict && upto >= timeline.passes.length) parts.push(verdictLine(timeline));
+  const line = verdict && upto >= timeline.passes.length ? verdictLine(timeline) : null;
+  if (line) parts.push(line);
   root.replaceChildren(...parts);
   root.dataset.text = timeline.text;
+  drawn.set(root, { timeline, verdict, beliefs, rows, verdictLine: line });
+}
+
+/** What each box last drew (renderTimeline's fast path for the same timeline at another step). */
+const drawn = new WeakMap();
+
+/** Rows after `upto` are hidden (they keep their place); row `upto` is the current one. */
+function mark(rows, upto, timeline) {
+  [...rows.children].forEach((li, i) => {
+    li.classList.toggle("future", i > upto);
+    li.classList.toggle("current", i === Math.min(upto, timeline.passes.length));
+  });
 }
 
 /** A sampled name's mark (api.sample's `mark`, data.mark) -> [badge class, words]. */
@@ -119,7 +141,9 @@ function row(label, tokens, committed, remasked, confidence, candidates = "", an
       cell.style.setProperty("--conf", String(c));
       cell.classList.add("has-conf");
     }
-    if (ch === MASK && c != null && candidates[i]) {
+    if (remasked.has(i)) {
+      cell.title = "taken back at this pass: hidden again, to be written anew";
+    } else if (ch === MASK && c != null && candidates[i]) {
       // the proposal was drawn at the sampler's temperature: not necessarily the likeliest letter
       cell.title = `proposed "${candidates[i]}", not committed (score ${Math.round(c * 100)}%)`;
     } else if (committed.has(i) && c != null) {
