@@ -44,6 +44,25 @@ def strip_times(race: dict) -> dict:
     return {k: v for k, v in race.items() if not k.endswith("_seconds")}
 
 
+# --- first, before any test scrolls: a chart far from the screen ------------------------------
+
+
+def test_a_far_chart_is_created_when_read_with_its_cursor_where_the_scrubber_is(app: Recorded
+                                                                                ) -> None:
+    """The lab's confidence chart is not created while the page starts (it is far below), even
+    though the lab draws its pass at once; moving the lab's scrubber does not create it either,
+    and the chart created later puts its cursor on the pass the scrubber shows."""
+    page = app.page
+    assert page.evaluate("() => window.scrollY") == 0
+    assert page.locator("#conf-chart canvas").count() == 0
+    page.eval_on_selector(
+        "#conf-scrub", "n => { n.value = '2'; n.dispatchEvent(new Event('input')); }"
+    )
+    assert page.locator("#conf-chart canvas").count() == 0
+    assert page.evaluate("() => pytoy.sections.strategies.shown.cursor") == 1  # creates it
+    assert page.locator("#conf-chart canvas").count() > 0
+
+
 # --- VIII: the race ---------------------------------------------------------------------------
 
 

@@ -73,13 +73,16 @@ export class ChartArea {
   #problem;
   #where;
   #shape;
+  #created;
 
-  constructor(node, { uPlot, problem = "the chart library is not loaded", where = "", ratio, min, max, redraw }) {
+  constructor(node, { uPlot, problem = "the chart library is not loaded", where = "", ratio, min, max, redraw,
+                      created = null }) {
     this.node = node;
     this.#uPlot = uPlot;
     this.#problem = problem;
     this.#where = where;
     this.#shape = { ratio, min, max };
+    this.#created = created; // called with the chart each time one is created (e.g. to set its cursor)
     matchMedia("(prefers-color-scheme: dark)").addEventListener("change", redraw);
     if (typeof IntersectionObserver !== "function") {
       this.#near = true;
@@ -97,6 +100,12 @@ export class ChartArea {
   /** The uPlot chart (created now if it was waiting for its area to come into view), or null. */
   get plot() {
     this.#create();
+    return this.#plot;
+  }
+
+  /** The chart if it has been created, else null: unlike `plot`, never creates it (a view's
+   *  own step, such as moving a cursor, need not cost a chart the reader has not reached). */
+  get drawn() {
     return this.#plot;
   }
 
@@ -124,6 +133,7 @@ export class ChartArea {
     if (!this.#plot) new ResizeObserver(() => this.#plot?.setSize(this.#size())).observe(this.node);
     this.#plot?.destroy();
     this.#plot = new this.#uPlot({ ...this.#size(), ...options }, data, this.node);
+    this.#created?.(this.#plot);
   }
 
   #size() {

@@ -39,7 +39,7 @@ class AblationChart {
   add(arm, step, loss, floor) {
     this.#points[arm].set(step, loss);
     this.#floor = floor;
-    this.#area.plot?.setData(this.#data());
+    this.#area.setData(this.#data());
   }
 
   /** [[[step, loss], …], […]]: what the chart holds, per arm. */

@@ -37,6 +37,7 @@ export default class LabView {
     this.#area = new ChartArea(this.el.chart, {
       uPlot, problem: chartProblem, where: "The table below lists the gate and mean confidence of every pass.",
       ratio: 0.4, min: 180, max: 280, redraw: () => this.charted && this.#draw(),
+      created: () => this.#cursor(),
     });
     this.el.steps.max = String(frames.info.layout.a_len); // more steps than letters change nothing
     this.#enable(false);
@@ -152,9 +153,17 @@ export default class LabView {
     this.el.frame.textContent = step.tokens;
     this.root.dataset.pass = String(k);
     for (const [i, tr] of [...this.el.table.children].entries()) tr.classList.toggle("current", i === k - 1);
-    if (this.plot) {
-      this.plot.setCursor({ left: this.plot.valToPos(k, "x"), top: this.plot.valToPos(step.gate, "y") });
-    }
+    this.#cursor();
+  }
+
+  /** The chart's cursor on the pass shown, if the chart has been created (it is created when
+   *  the reader nears it, and then puts its cursor there itself). */
+  #cursor() {
+    const plot = this.#area.drawn;
+    if (!plot || !this.charted) return;
+    const k = Number(this.el.scrub.value);
+    const step = this.charted.passes[k - 1];
+    plot.setCursor({ left: plot.valToPos(k, "x"), top: plot.valToPos(step.gate, "y") });
   }
 
   /** The uPlot chart, once drawn. */
