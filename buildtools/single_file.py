@@ -461,6 +461,8 @@ def inline_stylesheets(site: Path, html: str, packer: Packer, log: Log
         if rel == "stylesheet":
             styles.append(packer.inline(inline_css(site, href)))
             return f"<style>{styles[-1]}</style>\n"
+        if rel == "preload":  # the file's fonts are in its styles already: nothing to fetch early
+            return ""
         return m.group(0).replace(f'href="{href}"', f'href="{data_uri(site / href)}"')
 
     return _LINK.sub(link, html), styles

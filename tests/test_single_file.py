@@ -106,6 +106,7 @@ def test_the_file_carries_everything_and_its_own_policy(bundle_file: Path) -> No
     assert "'unsafe-eval'" not in policy and "'self'" not in policy
     assert "http:" not in policy and "https:" not in policy
     assert not re.search(r'<(?:script|link|img)\b[^>]*\b(?:src|href)="(?!data:|#)', html)
+    assert 'rel="preload"' not in html  # the site's font preloads: the file's fonts are inline
 
 
 @pytest.mark.browser
