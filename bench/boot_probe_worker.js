@@ -19,9 +19,7 @@ for (const k of ["instantiateStreaming", "instantiate"]) {
 }
 
 try {
-  const map = await (await fetch(new URL("assets.json", site))).json();
-  const wheel = new URL(map.assets.pytoy_wheel.url, new URL("assets.json", site)).href;
-  stage("read the asset map");
+  stage("read the asset map"); // (the page reads it; the probe needs only the lock beside Pyodide)
   const { loadPyodide } = await import(base + "pyodide.mjs");
   stage("import pyodide.mjs");
   const py = await loadPyodide({ indexURL: base });
@@ -29,22 +27,13 @@ try {
   stages.push(["fetch + compile + instantiate pyodide.asm.wasm", instantiatedAt - last]);
   stages.push(["start CPython (stdlib from the zip, ~180 modules)", end - instantiatedAt]);
   last = end;
-  if (new URL(import.meta.url).searchParams.get("install") === "loadPackage") {
-    // the variant without micropip: NumPy from the lock file and the wheel by URL, one call
-    await py.loadPackage(["numpy", wheel], { messageCallback: () => {} });
-    stage("loadPackage numpy + the pytoy wheel (unpack, link NumPy's .so)");
-    py.runPython("import numpy");
-    stage("import numpy");
-  } else {
-    await py.loadPackage(["numpy", "micropip"], { messageCallback: () => {} });
-    stage("loadPackage numpy + micropip (unpack, link NumPy's .so)");
-    py.runPython("import numpy");
-    stage("import numpy");
-    py.runPython("import micropip");
-    stage("import micropip");
-    await py.runPythonAsync(`import micropip\nawait micropip.install(${JSON.stringify(wheel)})`);
-    stage("micropip.install the pytoy wheel");
-  }
+  // as the page boots (boot.js): NumPy, then pytoy's wheel, both from the site's lock file
+  await py.loadPackage(["numpy"], { messageCallback: () => {} });
+  stage("loadPackage numpy (unpack, link NumPy's .so)");
+  py.runPython("import numpy");
+  stage("import numpy");
+  await py.loadPackage(["pytoy"], { messageCallback: () => {} });
+  stage("loadPackage pytoy (the wheel, checked against the lock's sha256)");
   py.runPython("import pytoy.api");
   stage("import pytoy.api");
   const boot = performance.now() - t0;

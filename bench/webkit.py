@@ -6,10 +6,10 @@ Builds the site into a temp directory, serves it, and for each repeat, alternati
 a fresh headless Chromium context, a fresh MiniBrowser (WebKitGTK, under Xvfb, over W3C
 WebDriver: tests/webkit.py) — opens:
   1. our page: ready to train (main.js marks `pytoy:train`) and the stage timings its boot
-     posts (the status list: Python runtime, NumPy and micropip, pytoy);
+     posts (the status list: Python runtime, NumPy, pytoy);
   2. the bare Pyodide + NumPy page (bench/bare.html): ready;
   3. the boot probe (bench/boot_probe.html): Pyodide's boot cut into its stages (wasm
-     compile, CPython start-up, NumPy load, import numpy, micropip, the pytoy wheel), then
+     compile, CPython start-up, NumPy load, import numpy, the pytoy wheel), then
      two steady-state loops.
 In each engine's last booted page it then measures training at the defaults (batch 128):
 Python's own time in `train_chunk`, and wall time through the worker protocol as the page

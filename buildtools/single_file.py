@@ -60,7 +60,6 @@ _EPOCH = (1980, 1, 1, 0, 0, 0)
 BUDGETS: dict[str, int] = {
     "Pyodide runtime": 6_050_000,
     "NumPy": 3_280_000,
-    "micropip + packaging": 200_000,
     # 60,000 until pytoy outgrew it (65 kB) and took dispatch.py; 75,000 until the beliefs,
     # the loss by t and the one-pass marginals (77 kB)
     "pytoy wheel": 90_000,
@@ -118,8 +117,6 @@ def part_of(name: str) -> str:
     """Which budget line an asset (by its logical name in assets.json) counts against."""
     if name == "numpy_wheel":
         return "NumPy"
-    if name in ("micropip_wheel", "packaging_wheel"):
-        return "micropip + packaging"
     if name == "pytoy_wheel":
         return "pytoy wheel"
     if name.startswith("data/") or name == "frames.json":
@@ -169,14 +166,15 @@ def keep_numpy(name: str) -> bool:
 
 
 def prune_lock(data: bytes, wheels: dict[str, tuple[str, str]]) -> bytes:
-    """pyodide-lock.json with only the shipped packages, each with its embedded sha256.
+    """The site's pyodide-lock.json with each re-zipped wheel's sha256 made its embedded one.
 
-    ``wheels`` maps a lock package name to (file_name, sha256 of the embedded wheel).
+    ``wheels`` maps a lock package name to (file_name, sha256 of the embedded wheel); the
+    other entries (pytoy's wheel, embedded as built) stay as the site's lock has them.
     """
     lock = json.loads(data)
-    packages = {}
+    packages = dict(lock["packages"])
     for pkg, (file_name, digest) in sorted(wheels.items()):
-        entry = dict(lock["packages"][pkg])
+        entry = dict(packages[pkg])
         if entry.get("file_name") != file_name:
             raise BuildError(
                 f"pyodide-lock.json: {pkg} is {entry.get('file_name')}, not {file_name}"
@@ -343,16 +341,12 @@ def _transform(site: Path, asset_map: dict, notes: list[str],
 
     stdlib, dropped = rezip(out["python_stdlib.zip"], keep_stdlib)
     lever("python_stdlib.zip", stdlib, f"stored, {dropped} unused modules dropped")
-    wheels: dict[str, tuple[str, str]] = {}
-    for pkg in ("numpy", "micropip", "packaging"):
-        name = f"{pkg}_wheel"
-        keep = keep_numpy if pkg == "numpy" else (lambda _: True)
-        data, dropped = rezip(out[name], keep)
-        extra = f", {dropped} build/typing files dropped" if dropped else ""
-        lever(name, data, f"stored{extra}")
-        wheels[pkg] = (PurePosixPath(assets[name]["url"]).name, hashlib.sha256(data).hexdigest())
+    data, dropped = rezip(out["numpy_wheel"], keep_numpy)
+    lever("numpy_wheel", data, f"stored, {dropped} build/typing files dropped")
+    wheels = {"numpy": (PurePosixPath(assets["numpy_wheel"]["url"]).name,
+                        hashlib.sha256(data).hexdigest())}
     lever("pyodide-lock.json", prune_lock(out["pyodide-lock.json"], wheels),
-          f"only {', '.join(sorted(wheels))}, their embedded sha256")
+          "NumPy's entry with its embedded sha256, and pytoy's")
     return out
 
 

@@ -28,7 +28,13 @@ from buildtools import (
     single_file,
     tries,
 )
-from buildtools.assets import PYODIDE_VERSION, fetch, missing_files, shipped_files
+from buildtools.assets import (
+    PYODIDE_VERSION,
+    fetch,
+    missing_files,
+    shipped_files,
+    site_lock,
+)
 from buildtools.bundle import Build, bundle
 from buildtools.wheel import build_wheel
 
@@ -110,6 +116,9 @@ def build(out: Path, cache: Path, *, repo: Path = REPO, log: Log = progress,
 
     wheel = build_wheel(repo, staging / "py")
     assets["pytoy_wheel"] = _entry(staging, wheel.relative_to(staging).as_posix())
+    lock = staging / "pyodide" / "pyodide-lock.json"  # NumPy's entry and pytoy's wheel
+    lock.write_bytes(site_lock(lock.read_bytes(), wheel, lock.parent))
+    assets["pyodide-lock.json"] = _entry(staging, "pyodide/pyodide-lock.json")
     log(f"build: {wheel.name} ({human_size(wheel.stat().st_size)})")
 
     data_dir = repo / "data"

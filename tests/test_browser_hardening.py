@@ -15,6 +15,8 @@ from pytoy.defaults import DEFAULTS
 from tests.conftest import MORE, REPO, open_recorded, page_words, ready_page, train_more
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
@@ -43,6 +45,25 @@ def test_a_download_cut_off_names_the_file(
         assert rec.page_errors == []
         # the build's frames are still on the page
         assert rec.page.get_attribute("#reveal-diffusion .timeline-box", "data-text") == "rahul"
+    finally:
+        context.close()
+
+
+def test_a_wheel_that_is_not_the_one_built_is_refused(browser: Browser, site_url: str,
+                                                      site_dir: Path) -> None:
+    """pytoy's wheel comes through Pyodide's loadPackage with the lock's sha256 as the fetch's
+    integrity: a wheel changed by one byte on its way is refused, and the page says why."""
+    wheel = next((site_dir / "py").glob("pytoy-*.whl")).read_bytes()
+    changed = bytes([wheel[0] ^ 1]) + wheel[1:]
+    rec, context = open_recorded(browser, "about:blank")
+    try:
+        context.route("**/pytoy-*.whl", lambda route: route.fulfill(
+            body=changed, content_type="application/zip"))
+        rec.page.goto(site_url)
+        rec.page.wait_for_selector("body[data-status=error]")
+        status = rec.page.text_content("#status")
+        assert "Could not load pytoy" in status and "sha256" in status, status
+        assert "✓ NumPy" in status  # the stages before it loaded
     finally:
         context.close()
 

@@ -270,10 +270,14 @@ def test_asset_map_matches_the_files(built_site: Path) -> None:
     amap = json.loads((built_site / "assets.json").read_text())
     assert amap["pyodide_version"] == "0.27.7"
     assets = amap["assets"]
-    required = {*PYODIDE_CORE_FILES, "numpy_wheel", "micropip_wheel", "packaging_wheel"}
+    required = {*PYODIDE_CORE_FILES, "numpy_wheel"}
     required |= {"pytoy_wheel", "uplot/dist/uPlot.esm.js", "uplot/dist/uPlot.min.css"}
     required |= {f"data/{p.name}" for p in (REPO / "data").iterdir() if p.is_file()}
     assert required <= set(assets)
+    # pytoy installs by loadPackage: what only micropip needed is not shipped
+    assert not {"micropip_wheel", "packaging_wheel"} & set(assets)
+    assert not list((built_site / "pyodide").glob("micropip-*")) + list(
+        (built_site / "pyodide").glob("packaging-*"))
     for name, entry in assets.items():
         assert set(entry) == {"url", "size", "sha256"}, name
         url = entry["url"]
@@ -502,3 +506,22 @@ def test_formula_typesetting_refuses_bad_tex() -> None:
     assert css.count("!important") >= 1
     with pytest.raises(BuildError, match="KaTeX"):
         formulas.typeset('<span data-tex="\\frac{1}">?</span>', CACHE)
+
+
+@pytest.mark.assets
+def test_the_sites_lock_installs_numpy_and_the_wheel_it_ships(built_site: Path) -> None:
+    """The lock the page's loadPackage reads: NumPy as Pyodide pinned it, and pytoy's wheel at
+    the path the lock's folder resolves to, with the wheel's own sha256 (the browser checks the
+    download against it) and NumPy as its dependency."""
+    lock = json.loads((built_site / "pyodide" / "pyodide-lock.json").read_text())
+    pinned = json.loads((CACHE / PYODIDE_DIR / "pyodide-lock.json").read_text())
+    assert lock["info"] == pinned["info"]
+    assert set(lock["packages"]) == {"numpy", "pytoy"}
+    assert lock["packages"]["numpy"] == pinned["packages"]["numpy"]
+    pytoy = lock["packages"]["pytoy"]
+    wheel = (built_site / "pyodide" / pytoy["file_name"]).resolve()
+    assets = json.loads((built_site / "assets.json").read_text())["assets"]
+    assert wheel == (built_site / assets["pytoy_wheel"]["url"]).resolve()
+    assert pytoy["sha256"] == sha256_file(wheel) == assets["pytoy_wheel"]["sha256"]
+    assert (pytoy["name"], pytoy["version"]) == ("pytoy", "0.1.0")
+    assert pytoy["depends"] == ["numpy"] and pytoy["imports"] == ["pytoy"]

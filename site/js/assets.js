@@ -16,7 +16,7 @@ export class MissingFileError extends Error {
 /** What the worker loads (boot.js's stages, and pyodide.js for the single file's classic
  *  worker); the single file hands these to the worker as bytes (see workerAssets). */
 export const WORKER_FILES = ["pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
-  "python_stdlib.zip", "pyodide-lock.json", "numpy_wheel", "micropip_wheel", "packaging_wheel", "pytoy_wheel"];
+  "python_stdlib.zip", "pyodide-lock.json", "numpy_wheel", "pytoy_wheel"];
 
 /**
  * Fetch and parse assets.json; return {url(name), size(name), bytes(names), version}.

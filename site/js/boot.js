@@ -1,8 +1,9 @@
 // Booting Python inside the worker, in three stages the page can show as they happen:
 //   runtime  Pyodide itself (the CPython interpreter compiled to WebAssembly, its stdlib)
-//   numpy    NumPy and micropip, from Pyodide's lock file, served next to the runtime (one
-//            loadPackage call: Pyodide fetches and unpacks them side by side)
-//   pytoy    the pytoy wheel, installed by micropip from this site
+//   numpy    NumPy, from Pyodide's lock file, served next to the runtime
+//   pytoy    the pytoy wheel, installed by Pyodide's loadPackage from the lock the build wrote
+//            (buildtools/assets.py site_lock): fetched with its sha256 as the fetch's
+//            integrity, so the browser refuses a wheel that is not the one built
 // Every URL comes from the asset map, so nothing is fetched from anywhere but this site.
 
 import {
@@ -15,7 +16,7 @@ export const STAGES = [
     label: "Python runtime",
     files: ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"],
   },
-  { stage: "numpy", label: "NumPy and micropip", files: ["numpy_wheel", "micropip_wheel", "packaging_wheel"] },
+  { stage: "numpy", label: "NumPy", files: ["numpy_wheel"] },
   { stage: "pytoy", label: "pytoy", files: ["pytoy_wheel"] },
 ];
 
@@ -65,7 +66,13 @@ export async function bootPython(mapUrl, onProgress) {
       // (embedded files cannot be missing: they are in memory; blob: URLs take no HEAD)
       const missing = e instanceof MissingFileError ? e
         : assets.embedded ? null : await findMissing(spec.files.map(assets.url), assets.base);
-      const why = missing ? `${missing.file} is missing (${missing.status})` : lastLine(e);
+      let why = missing ? `${missing.file} is missing (${missing.status})` : lastLine(e);
+      if (!missing && !assets.embedded && /fetch/i.test(why)) {
+        // every file is there, yet a download failed: the network, or a file that is not the
+        // one this page was built with (the lock's sha256 is the fetch's integrity)
+        why += " (the server has every file: a connection that dropped, or a file other than the one " +
+               "this page was built with, which the browser refuses against its sha256)";
+      }
       throw new BootError(spec.stage, `Could not load ${spec.label}: ${why}.`);
     }
     report("done");
@@ -94,15 +101,10 @@ export async function bootPython(mapUrl, onProgress) {
     });
   });
 
-  await stage(numpy, () => loadFromLock(pyodide, ["numpy", "micropip"]));
+  await stage(numpy, () => loadFromLock(pyodide, ["numpy"]));
 
   return stage(pytoy, async () => {
-    const micropip = pyodide.pyimport("micropip");
-    try {
-      await micropip.install(await wheelUrl(pyodide, assets, "pytoy_wheel"));
-    } finally {
-      micropip.destroy();
-    }
+    await loadFromLock(pyodide, ["pytoy"]);
     // The dispatcher (pytoy/dispatch.py, in the wheel just installed) is the worker's one
     // door into Python.
     const namespace = pyodide.runPython("dict()"); // a fresh module namespace, a PyProxy
@@ -170,14 +172,6 @@ function watchedUrls(assets, names) {
     urls.set(assets.url(name), assets.path(name));
   }
   return urls;
-}
-
-/** The wheel's URL for micropip; in the single file, a copy in Pyodide's file system. */
-async function wheelUrl(pyodide, assets, name) {
-  if (!assets.embedded) return assets.url(name);
-  const path = `/tmp/${assets.path(name).split("/").pop()}`;
-  pyodide.FS.writeFile(path, new Uint8Array(assets.content(name)));
-  return `emfs:${path}`;
 }
 
 /** loadPackage logs failures instead of throwing (in Pyodide 0.27); turn them into errors. */

@@ -162,7 +162,7 @@ function offerRestart() {
 // The runtime files the worker downloads (boot.js STAGES; not imported: main.js must start even
 // when boot.js is broken, so the worker's failure can be reported).
 const RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
-  "pyodide-lock.json", "numpy_wheel", "micropip_wheel", "packaging_wheel", "pytoy_wheel"];
+  "pyodide-lock.json", "numpy_wheel", "pytoy_wheel"];
 
 function askBeforeDownloading(assets) {
   if (!navigator.connection?.saveData) return Promise.resolve();
