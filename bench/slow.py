@@ -87,18 +87,24 @@ SAMPLE_JS = """async (n) => {
 }"""
 
 # Section II's noise slider through `n` values and section V's scrubber through its frames, a
-# frame apart (the page draws each value before the next arrives, as a hand on a slider).
+# frame apart (the page draws each value before the next arrives, as a hand on a slider). The
+# scroll to each slider, and the half second after it, are timed apart ("arriving"): a section
+# is drawn when the reader first comes near it (content-visibility), which is not a move.
 SCRUB_JS = """async (n) => {
   const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
-  const t0 = performance.now();
+  const moving = [], arriving = [];
   let moves = 0;
   for (const [sel, values] of [
     ["#corrupt-t", Array.from({length: n + 1}, (_, i) => i / n)],
     ["#denoise-scrub", null],
   ]) {
     const el = document.querySelector(sel);
+    const a0 = performance.now();
     el.scrollIntoView();
     await frame();
+    await new Promise((r) => setTimeout(r, 500));
+    arriving.push([a0, performance.now()]);
+    const t0 = performance.now();
     const vs = values ?? Array.from({length: Number(el.max) + 1}, (_, i) => i);
     for (const v of [...vs, ...vs.slice().reverse()]) {
       el.value = String(v);
@@ -106,8 +112,9 @@ SCRUB_JS = """async (n) => {
       moves++;
       await frame();
     }
+    moving.push([t0, performance.now()]);
   }
-  return {t0, t1: performance.now(), moves};
+  return {moving, arriving, moves};
 }"""
 
 STORAGE_JS = """async () => {
@@ -177,7 +184,8 @@ def visit(browser, url: str, throttle: float, smoke: bool) -> dict:
     scrub = page.evaluate(SCRUB_JS, 5 if smoke else 50)
     out["moves"] = scrub["moves"]
     lt = page.evaluate("window.__longtasks")
-    out["scrubbing"] = tasks_between(lt, scrub["t0"], scrub["t1"])
+    out["scrubbing"] = [d for a, b in scrub["moving"] for d in tasks_between(lt, a, b)]
+    out["arriving"] = [d for a, b in scrub["arriving"] for d in tasks_between(lt, a, b)]
     ctx.close()
     return out
 
@@ -232,6 +240,8 @@ def report_visits(runs: dict[float, dict], throttle: float) -> list[str]:
     ]
     for phase in ("start", "training", "sampling", "scrubbing"):
         rows.append((f"long tasks during {phase}", summary(un[phase]), summary(th[phase])))
+    rows.append(("long tasks arriving at a slider's section (its first drawing)",
+                 summary(un["arriving"]), summary(th["arriving"])))
     return [
         f"## Throttled: the page's CPU {throttle:g}× slower (DevTools protocol)",
         "",

@@ -133,7 +133,7 @@ SLOW_TABLES = {
 SLOW_ROWS = [
     "Train live", "every section live", "first training progress", "examples/s",
     "sampling", "long tasks during start", "long tasks during training",
-    "long tasks during sampling", "long tasks during scrubbing",
+    "long tasks during sampling", "long tasks during scrubbing", "long tasks arriving",
     "JS heap", "localStorage", "navigator.storage.estimate()", "loss chart: points drawn",
     "steps trained",
 ]
